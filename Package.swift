@@ -1,0 +1,53 @@
+// swift-tools-version:6.1
+//
+// FormVision reads phone photos of Indonesian election tally forms (KPU "C Hasil") into numbers
+// that can be trusted. See README.md.
+//
+// The system libraries (OpenCV core+imgproc, libjpeg-turbo, libpng, apriltag) are found through
+// the pkg-config file `formvision-deps.pc` that scripts/setup.sh installs. No target uses
+// `unsafeFlags`, so other packages can depend on FormVision by version.
+import PackageDescription
+
+let package = Package(
+    name: "FormVision",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "FormVision", targets: ["FormVision"]),
+        .executable(name: "formvision", targets: ["formvision"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The system libraries, as one pkg-config entry: headers and link flags, nothing compiled.
+        .systemLibrary(
+            name: "CFormVisionDeps",
+            pkgConfig: "formvision-deps",
+            providers: [
+                .apt(["libopencv-core-dev", "libopencv-imgproc-dev", "libjpeg62-turbo-dev", "libpng-dev", "libapriltag-dev"]),
+                .brew(["opencv", "jpeg-turbo", "libpng", "apriltag"]),
+            ]
+        ),
+        // A small C ABI over the system libraries: plain C header, C and C++ inside.
+        .target(
+            name: "CFormVisionShim",
+            dependencies: ["CFormVisionDeps"]
+        ),
+        .target(
+            name: "FormVision",
+            dependencies: ["CFormVisionShim"]
+        ),
+        .executableTarget(
+            name: "formvision",
+            dependencies: [
+                "FormVision",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "FormVisionTests",
+            dependencies: ["FormVision", "CFormVisionShim"]
+        ),
+    ],
+    cxxLanguageStandard: .cxx17
+)

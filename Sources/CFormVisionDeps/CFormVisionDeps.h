@@ -1,0 +1,1 @@
+// Intentionally empty: see module.modulemap. The shim includes the libraries' own headers.

@@ -1,0 +1,173 @@
+// CFormVisionShim: a small C ABI over libjpeg-turbo, libpng and OpenCV 4 for FormVision.
+//
+// Conventions (every function below follows them):
+// - Plain C only. No C++ type and no C++ exception crosses this header; the C++ files catch
+//   everything and return a status.
+// - Images are 8-bit, interleaved, row-major, origin at the top-left, rows top to bottom.
+//   `channels` is 1 (gray) or 3 (R, G, B in that order). `stride` is the distance in bytes from
+//   the start of one row to the start of the next, at least width * channels. No padding is read
+//   or written past width * channels in a row.
+// - The caller allocates every pixel buffer and passes its width, height and stride. The shim
+//   never keeps a pointer after it returns.
+// - Every function returns an `fv_status`. On failure `error` (when not NULL) receives a short
+//   reason in English. Pixel outputs may be partly written on failure; the caller must discard them.
+// - Encoders return a buffer allocated by the shim; free it with `fv_buffer_free` and nothing else.
+// - No tuning decisions live here: thresholds, sizes and policies come in as arguments.
+//
+// Every exported symbol is prefixed `fv_`.
+#ifndef CFORMVISIONSHIM_H
+#define CFORMVISIONSHIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Result of every shim call.
+typedef enum fv_status {
+    FV_OK = 0,
+    /// The data ended before the image did.
+    FV_ERR_TRUNCATED = 1,
+    /// The data is damaged or not valid for its format.
+    FV_ERR_CORRUPT = 2,
+    /// Valid data using a feature the shim does not decode (for example a CMYK JPEG).
+    FV_ERR_UNSUPPORTED = 3,
+    /// A caller error: a NULL pointer, a stride too small, a size that does not match.
+    FV_ERR_ARGUMENT = 4,
+    /// An allocation inside a library failed.
+    FV_ERR_NO_MEMORY = 5,
+    /// Anything else a library reported (an OpenCV exception, for example).
+    FV_ERR_INTERNAL = 6,
+} fv_status;
+
+/// Capacity of `fv_error.message`, including the terminating NUL.
+#define FV_ERROR_MESSAGE_CAPACITY 200
+
+/// Why a call failed, in words; filled only when the call does not return FV_OK.
+typedef struct fv_error {
+    char message[FV_ERROR_MESSAGE_CAPACITY];
+} fv_error;
+
+/// Frees a buffer returned by an `fv_*_encode` function. NULL is allowed.
+void fv_buffer_free(void *buffer);
+
+// MARK: - JPEG (libjpeg-turbo, through the libjpeg API)
+
+/// What a JPEG header says, and the size a decode at a given reduction produces.
+typedef struct fv_jpeg_info {
+    /// Size of the full image, in pixels.
+    int32_t width, height;
+    /// Components in the file: 1 (gray), 3 (YCbCr or RGB) or 4 (CMYK/YCCK, unsupported).
+    int32_t components;
+    /// Output size at the requested reduction: ceil(width / reduction), as libjpeg computes it.
+    int32_t scaled_width, scaled_height;
+    /// Non-zero when the file is progressive.
+    int32_t progressive;
+} fv_jpeg_info;
+
+/// Reads a JPEG header from memory.
+///
+/// `reduction` is 1, 2, 4 or 8: the DCT-domain reduction a later decode will use; the scaled size
+/// in `info` is for it. Reads no pixel data and allocates only libjpeg's own small state.
+fv_status fv_jpeg_read_header(const uint8_t *data, size_t size, int32_t reduction,
+                              fv_jpeg_info *info, fv_error *error);
+
+/// Decodes a JPEG from memory straight into `pixels`.
+///
+/// `reduction` is 1, 2, 4 or 8 (scaling inside the inverse DCT, so a reduced decode is faster
+/// than a full one). `channels` is 1 (libjpeg's luma, no colour conversion) or 3 (RGB).
+/// `width` and `height` must equal the scaled size `fv_jpeg_read_header` reported.
+/// A file that ends early is FV_ERR_TRUNCATED and one with damaged entropy-coded data is
+/// FV_ERR_CORRUPT, even where libjpeg itself would only warn and fill in gray.
+fv_status fv_jpeg_decode(const uint8_t *data, size_t size, int32_t reduction, int32_t channels,
+                         uint8_t *pixels, int32_t width, int32_t height, size_t stride,
+                         fv_error *error);
+
+/// Encodes 8-bit gray or RGB pixels as a baseline JPEG with 4:2:0 chroma (for RGB).
+///
+/// `quality` is libjpeg's 1–100 scale. `app1` (NULL when `app1_size` is 0) is the payload of an
+/// APP1 segment written right after SOI, for example EXIF data starting with "Exif\0\0"; when it
+/// is given, no JFIF APP0 segment is written (as cameras do). At most 65533 bytes.
+/// On success `*output` is a buffer to free with `fv_buffer_free` and `*output_size` its length.
+fv_status fv_jpeg_encode(const uint8_t *pixels, int32_t width, int32_t height, size_t stride,
+                         int32_t channels, int32_t quality,
+                         const uint8_t *app1, size_t app1_size,
+                         uint8_t **output, size_t *output_size, fv_error *error);
+
+// MARK: - PNG (libpng)
+
+/// PNG colour types, as in the PNG specification's IHDR chunk.
+typedef enum fv_png_color_type {
+    FV_PNG_GRAY = 0,
+    FV_PNG_RGB = 2,
+    FV_PNG_PALETTE = 3,
+    FV_PNG_GRAY_ALPHA = 4,
+    FV_PNG_RGBA = 6,
+} fv_png_color_type;
+
+/// What a PNG header says.
+typedef struct fv_png_info {
+    int32_t width, height;
+    /// Bits per sample: 1, 2, 4, 8 or 16.
+    int32_t bit_depth;
+    /// One of `fv_png_color_type`.
+    int32_t color_type;
+    /// Non-zero when a tRNS chunk gives transparency.
+    int32_t has_transparency;
+    /// Non-zero for Adam7 interlacing.
+    int32_t interlaced;
+} fv_png_info;
+
+/// Reads the IHDR (and the chunks before the image data) of a PNG in memory.
+fv_status fv_png_read_header(const uint8_t *data, size_t size, fv_png_info *info, fv_error *error);
+
+/// Decodes any PNG (gray, RGB, palette, with or without alpha, 1–16 bits, interlaced or not)
+/// straight into 8-bit `pixels` with `channels` 1 or 3.
+///
+/// 16-bit samples are scaled to 8 bits with rounding. Transparency is composited onto
+/// `background` (0–255, the same value in every channel; paper is 255). Colour becomes gray with
+/// libpng's default Rec. 709 weights. `width` and `height` must equal the header's.
+/// The whole file is checked, IEND included: a file cut anywhere is FV_ERR_TRUNCATED, and a bad
+/// CRC or zlib stream is FV_ERR_CORRUPT.
+fv_status fv_png_decode(const uint8_t *data, size_t size, int32_t channels, int32_t background,
+                        uint8_t *pixels, int32_t width, int32_t height, size_t stride,
+                        fv_error *error);
+
+/// Encodes a PNG.
+///
+/// `color_type` is a `fv_png_color_type`; `bit_depth` is 8 or 16 (8 only for palettes).
+/// Samples are interleaved per pixel: 16-bit samples are two bytes, big-endian as in PNG itself.
+/// For FV_PNG_PALETTE, `pixels` holds one index per pixel and `palette` holds `palette_entries`
+/// RGB triples (1–256). `compression` is zlib's level 0–9.
+fv_status fv_png_encode(const uint8_t *pixels, int32_t width, int32_t height, size_t stride,
+                        int32_t color_type, int32_t bit_depth,
+                        const uint8_t *palette, int32_t palette_entries, int32_t compression,
+                        uint8_t **output, size_t *output_size, fv_error *error);
+
+// MARK: - Image operations (OpenCV)
+
+/// Applies an EXIF orientation (1–8), writing the upright image to `dst`.
+///
+/// For orientations 5–8 the width and height swap: `dst_width` must be `src_height` and
+/// `dst_height` must be `src_width`. `src` and `dst` must not overlap.
+fv_status fv_orient(const uint8_t *src, int32_t src_width, int32_t src_height, size_t src_stride,
+                    int32_t channels, int32_t orientation,
+                    uint8_t *dst, int32_t dst_width, int32_t dst_height, size_t dst_stride,
+                    fv_error *error);
+
+/// Resizes by area averaging (OpenCV's INTER_AREA), the right filter for shrinking.
+fv_status fv_resize_area(const uint8_t *src, int32_t src_width, int32_t src_height, size_t src_stride,
+                         int32_t channels,
+                         uint8_t *dst, int32_t dst_width, int32_t dst_height, size_t dst_stride,
+                         fv_error *error);
+
+/// The version of OpenCV the shim was built against, as "major.minor.patch".
+const char *fv_opencv_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif // CFORMVISIONSHIM_H

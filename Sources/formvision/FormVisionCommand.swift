@@ -1,0 +1,17 @@
+import ArgumentParser
+import FormVision
+
+/// The `formvision` command: reads photos of KPU C Hasil tally forms.
+@main
+struct FormVisionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "formvision",
+        abstract: "Read phone photos of Indonesian election tally forms (KPU C Hasil) into trusted numbers.",
+        discussion: """
+            Exit status: 0 when every input was handled, 1 when at least one input could not be \
+            read (each gets a one-line message on stderr), 64 for a usage error.
+            """,
+        version: FormVision.version,
+        subcommands: [InfoCommand.self]
+    )
+}
