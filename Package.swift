@@ -44,9 +44,20 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Test helpers shared by the test targets: fixtures built in code, reference kernels.
+        .target(
+            name: "FormVisionTestSupport",
+            dependencies: ["FormVision"],
+            path: "Tests/FormVisionTestSupport"
+        ),
         .testTarget(
             name: "FormVisionTests",
-            dependencies: ["FormVision", "CFormVisionShim"]
+            dependencies: ["FormVision", "FormVisionTestSupport"]
+        ),
+        // Runs the built `formvision` executable and checks its output and exit codes.
+        .testTarget(
+            name: "FormVisionCLITests",
+            dependencies: ["formvision", "FormVision", "FormVisionTestSupport"]
         ),
     ],
     cxxLanguageStandard: .cxx17

@@ -27,8 +27,10 @@ public struct DecodeOptions: Sendable, Equatable {
     /// How much smaller than the stored image to decode, by a whole factor.
     ///
     /// For JPEG the reduction happens inside the inverse DCT, so a reduced decode is also much
-    /// faster. For PNG the full image is decoded and then shrunk by area averaging. Either way the
-    /// result is ceil(width / factor) × ceil(height / factor).
+    /// faster. For PNG the full image is decoded and then shrunk by block averaging
+    /// (`Image.boxReduced(by:)`). Either way the result is ceil(width / factor) ×
+    /// ceil(height / factor), and output pixel (x, y) covers input pixels from factor·x and
+    /// factor·y on.
     public enum Reduction: Int, Sendable, Codable, CaseIterable {
         case none = 1
         case half = 2
@@ -191,8 +193,12 @@ public struct ImageDecoder: Sendable {
             var full = Image()
             full.reshape(width: header.info.width, height: header.info.height, format: format, rowAlignment: 1)
             try decodePNG(bytes, into: &full)
+            let reduced = full.boxReduced(by: options.reduction.factor)
             image.reshape(width: width, height: height, format: format, rowAlignment: alignment)
-            try _Shim.resizeArea(full, into: &image)
+            for y in 0 ..< height {
+                let start = y * image.rowStride
+                image.storage.replaceSubrange(start ..< start + reduced.rowStride, with: reduced.row(y))
+            }
         }
     }
 

@@ -1,0 +1,85 @@
+import Benchmark
+import FormVision
+
+/// A 12 MP test photo, made once: smooth shading, texture and edges, JPEG quality 90.
+///
+/// JPEG decode time depends on how much detail the entropy coder carries, so the scene has
+/// fine texture as a phone photo of paper does, not a flat field.
+enum Photo {
+    static let width = 4000
+    static let height = 3000
+
+    static let image: Image = {
+        var image = Image(width: width, height: height, format: .rgb8)
+        var state: UInt32 = 12345
+        for y in 0 ..< height {
+            for x in 0 ..< width {
+                state = state &* 1_664_525 &+ 1_013_904_223 // texture: a cheap LCG
+                let grain = Int(state >> 28) - 8
+                let shade = 150 + (x + y) * 60 / (width + height)
+                let line = (x % 180 < 3 || y % 90 < 3) ? -90 : 0
+                let value = UInt8(clamping: shade + grain + line)
+                image[x, y, 0] = value
+                image[x, y, 1] = value
+                image[x, y, 2] = UInt8(clamping: Int(value) - 20)
+            }
+        }
+        return image
+    }()
+
+    static let jpeg: [UInt8] = try! ImageEncoder.jpeg(image, quality: 90)
+    static let png: [UInt8] = try! ImageEncoder.png(image, compression: 1)
+}
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .throughput, .mallocCountTotal, .peakMemoryResident],
+        scalingFactor: .one,
+        maxDuration: .seconds(5),
+        maxIterations: 50
+    )
+
+    for reduction in DecodeOptions.Reduction.allCases {
+        Benchmark("JPEG 12MP decode to gray, 1/\(reduction.factor)") { benchmark in
+            let decoder = ImageDecoder(options: DecodeOptions(reduction: reduction))
+            var image = Image()
+            let bytes = Photo.jpeg
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations {
+                try bytes.withUnsafeBytes { try decoder.decode($0, into: &image) }
+                blackHole(image.width)
+            }
+        }
+    }
+
+    Benchmark("JPEG 12MP decode to RGB") { benchmark in
+        let decoder = ImageDecoder(options: DecodeOptions(pixelFormat: .rgb8))
+        var image = Image()
+        let bytes = Photo.jpeg
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            try bytes.withUnsafeBytes { try decoder.decode($0, into: &image) }
+            blackHole(image.width)
+        }
+    }
+
+    Benchmark("JPEG 12MP decode to gray, new image each time") { benchmark in
+        let decoder = ImageDecoder()
+        let bytes = Photo.jpeg
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(try decoder.decode(bytes))
+        }
+    }
+
+    Benchmark("PNG 12MP decode to gray") { benchmark in
+        let decoder = ImageDecoder()
+        var image = Image()
+        let bytes = Photo.png
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            try bytes.withUnsafeBytes { try decoder.decode($0, into: &image) }
+            blackHole(image.width)
+        }
+    }
+}

@@ -1,0 +1,29 @@
+// swift-tools-version:6.1
+//
+// FormVision's benchmarks, with package-benchmark (ordo-one). A package of its own so that
+// services depending on FormVision never resolve the benchmark tooling.
+//
+//   cd Benchmarks && swift package benchmark
+//
+// See README.md in the repository root for the CPU flags that matter.
+import PackageDescription
+
+let package = Package(
+    name: "FormVisionBenchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(name: "FormVision", path: ".."),
+        .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.29.0", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "DecodeBenchmarks",
+            dependencies: [
+                .product(name: "FormVision", package: "FormVision"),
+                .product(name: "Benchmark", package: "package-benchmark"),
+            ],
+            path: "Benchmarks/DecodeBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+    ]
+)
