@@ -63,18 +63,120 @@ extern "C" fv_status fv_orient(const uint8_t *src, int32_t src_width, int32_t sr
     });
 }
 
-extern "C" fv_status fv_resize_area(const uint8_t *src, int32_t src_width, int32_t src_height,
-                                    size_t src_stride, int32_t channels, uint8_t *dst,
-                                    int32_t dst_width, int32_t dst_height, size_t dst_stride,
-                                    fv_error *error) {
+static int cv_interpolation(int32_t interpolation) {
+    switch (interpolation) {
+    case FV_INTERPOLATION_NEAREST: return cv::INTER_NEAREST;
+    case FV_INTERPOLATION_CUBIC: return cv::INTER_CUBIC;
+    case FV_INTERPOLATION_AREA: return cv::INTER_AREA;
+    default: return cv::INTER_LINEAR;
+    }
+}
+
+/// Interpolations a warp or remap accepts (area averaging is for resizes only).
+static int cv_warp_interpolation(int32_t interpolation) {
+    return interpolation == FV_INTERPOLATION_AREA ? cv::INTER_LINEAR : cv_interpolation(interpolation);
+}
+
+extern "C" fv_status fv_resize(const uint8_t *src, int32_t src_width, int32_t src_height,
+                               size_t src_stride, int32_t channels, int32_t interpolation,
+                               uint8_t *dst, int32_t dst_width, int32_t dst_height,
+                               size_t dst_stride, fv_error *error) {
     if (!fv_valid_buffer(src, src_width, src_height, src_stride, channels) ||
         !fv_valid_buffer(dst, dst_width, dst_height, dst_stride, channels)) {
-        return fv_fail(error, FV_ERR_ARGUMENT, "fv_resize_area: invalid argument");
+        return fv_fail(error, FV_ERR_ARGUMENT, "fv_resize: invalid argument");
     }
     return guarded(error, [&] {
         const cv::Mat in = wrap(src, src_width, src_height, src_stride, channels);
         cv::Mat out = wrap(dst, dst_width, dst_height, dst_stride, channels);
-        cv::resize(in, out, out.size(), 0, 0, cv::INTER_AREA);
+        cv::resize(in, out, out.size(), 0, 0, cv_interpolation(interpolation));
+        return still_in_place(out, dst, error);
+    });
+}
+
+extern "C" fv_status fv_warp_affine(const uint8_t *src, int32_t src_width, int32_t src_height,
+                                    size_t src_stride, int32_t channels, const double matrix[6],
+                                    int32_t interpolation, int32_t border, uint8_t *dst,
+                                    int32_t dst_width, int32_t dst_height, size_t dst_stride,
+                                    fv_error *error) {
+    if (!fv_valid_buffer(src, src_width, src_height, src_stride, channels) ||
+        !fv_valid_buffer(dst, dst_width, dst_height, dst_stride, channels) || matrix == NULL) {
+        return fv_fail(error, FV_ERR_ARGUMENT, "fv_warp_affine: invalid argument");
+    }
+    return guarded(error, [&] {
+        const cv::Mat in = wrap(src, src_width, src_height, src_stride, channels);
+        cv::Mat out = wrap(dst, dst_width, dst_height, dst_stride, channels);
+        const cv::Mat m(2, 3, CV_64F, const_cast<double *>(matrix));
+        cv::warpAffine(in, out, m, out.size(), cv_warp_interpolation(interpolation), cv::BORDER_CONSTANT,
+                       cv::Scalar::all(border));
+        return still_in_place(out, dst, error);
+    });
+}
+
+extern "C" fv_status fv_warp_perspective(const uint8_t *src, int32_t src_width, int32_t src_height,
+                                         size_t src_stride, int32_t channels, const double matrix[9],
+                                         int32_t interpolation, int32_t border, uint8_t *dst,
+                                         int32_t dst_width, int32_t dst_height, size_t dst_stride,
+                                         fv_error *error) {
+    if (!fv_valid_buffer(src, src_width, src_height, src_stride, channels) ||
+        !fv_valid_buffer(dst, dst_width, dst_height, dst_stride, channels) || matrix == NULL) {
+        return fv_fail(error, FV_ERR_ARGUMENT, "fv_warp_perspective: invalid argument");
+    }
+    return guarded(error, [&] {
+        const cv::Mat in = wrap(src, src_width, src_height, src_stride, channels);
+        cv::Mat out = wrap(dst, dst_width, dst_height, dst_stride, channels);
+        const cv::Mat m(3, 3, CV_64F, const_cast<double *>(matrix));
+        cv::warpPerspective(in, out, m, out.size(), cv_warp_interpolation(interpolation),
+                            cv::BORDER_CONSTANT, cv::Scalar::all(border));
+        return still_in_place(out, dst, error);
+    });
+}
+
+extern "C" fv_status fv_remap(const uint8_t *src, int32_t src_width, int32_t src_height,
+                              size_t src_stride, int32_t channels, const float *map_x,
+                              const float *map_y, size_t map_stride, int32_t interpolation,
+                              int32_t border, uint8_t *dst, int32_t dst_width, int32_t dst_height,
+                              size_t dst_stride, fv_error *error) {
+    if (!fv_valid_buffer(src, src_width, src_height, src_stride, channels) ||
+        !fv_valid_buffer(dst, dst_width, dst_height, dst_stride, channels) || map_x == NULL ||
+        map_y == NULL || map_stride < (size_t)dst_width) {
+        return fv_fail(error, FV_ERR_ARGUMENT, "fv_remap: invalid argument");
+    }
+    return guarded(error, [&] {
+        const cv::Mat in = wrap(src, src_width, src_height, src_stride, channels);
+        cv::Mat out = wrap(dst, dst_width, dst_height, dst_stride, channels);
+        const cv::Mat mx(dst_height, dst_width, CV_32F, const_cast<float *>(map_x), map_stride * sizeof(float));
+        const cv::Mat my(dst_height, dst_width, CV_32F, const_cast<float *>(map_y), map_stride * sizeof(float));
+        cv::remap(in, out, mx, my, cv_warp_interpolation(interpolation), cv::BORDER_CONSTANT,
+                  cv::Scalar::all(border));
+        return still_in_place(out, dst, error);
+    });
+}
+
+extern "C" fv_status fv_gaussian_blur(const uint8_t *src, uint8_t *dst, int32_t width, int32_t height,
+                                      size_t stride, int32_t channels, double sigma, fv_error *error) {
+    if (!fv_valid_buffer(src, width, height, stride, channels) || dst == NULL || !(sigma > 0)) {
+        return fv_fail(error, FV_ERR_ARGUMENT, "fv_gaussian_blur: invalid argument");
+    }
+    return guarded(error, [&] {
+        const cv::Mat in = wrap(src, width, height, stride, channels);
+        cv::Mat out = wrap(dst, width, height, stride, channels);
+        cv::GaussianBlur(in, out, cv::Size(0, 0), sigma, sigma, cv::BORDER_REPLICATE);
+        return still_in_place(out, dst, error);
+    });
+}
+
+extern "C" fv_status fv_filter(const uint8_t *src, uint8_t *dst, int32_t width, int32_t height,
+                               size_t stride, int32_t channels, const float *kernel,
+                               int32_t kernel_width, int32_t kernel_height, fv_error *error) {
+    if (!fv_valid_buffer(src, width, height, stride, channels) || dst == NULL || kernel == NULL ||
+        kernel_width < 1 || kernel_height < 1) {
+        return fv_fail(error, FV_ERR_ARGUMENT, "fv_filter: invalid argument");
+    }
+    return guarded(error, [&] {
+        const cv::Mat in = wrap(src, width, height, stride, channels);
+        cv::Mat out = wrap(dst, width, height, stride, channels);
+        const cv::Mat k(kernel_height, kernel_width, CV_32F, const_cast<float *>(kernel));
+        cv::filter2D(in, out, -1, k, cv::Point(-1, -1), 0, cv::BORDER_REPLICATE);
         return still_in_place(out, dst, error);
     });
 }

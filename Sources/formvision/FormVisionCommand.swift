@@ -1,9 +1,23 @@
 import ArgumentParser
+import Foundation
 import FormVision
 
 /// The `formvision` command: reads photos of KPU C Hasil tally forms.
 @main
 struct FormVisionCommand: ParsableCommand {
+    /// Runs the command; a `CLIFailure` becomes one line on stderr and exit status 1.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let failure as CLIFailure {
+            Output.error(failure.description)
+            Foundation.exit(1)
+        } catch {
+            exit(withError: error)
+        }
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "formvision",
         abstract: "Read phone photos of Indonesian election tally forms (KPU C Hasil) into trusted numbers.",
@@ -12,6 +26,6 @@ struct FormVisionCommand: ParsableCommand {
             read (each gets a one-line message on stderr), 64 for a usage error.
             """,
         version: FormVision.version,
-        subcommands: [InfoCommand.self]
+        subcommands: [InfoCommand.self, TemplateCommand.self]
     )
 }

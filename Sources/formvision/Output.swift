@@ -11,10 +11,27 @@ enum Output {
         return encoder
     }()
 
-    /// Prints one value as one line of JSON on stdout.
-    static func jsonLine(_ value: some Encodable) throws {
-        let data = try jsonEncoder.encode(value)
+    /// Prints one value as one line of JSON on stdout (or indented, for a single document).
+    static func jsonLine(_ value: some Encodable, pretty: Bool = false) throws {
+        let encoder = pretty ? prettyEncoder : jsonEncoder
+        let data = try encoder.encode(value)
         FileHandle.standardOutput.write(data + Data("\n".utf8))
+    }
+
+    static let prettyEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return encoder
+    }()
+
+    /// Writes a file, with a CLI failure naming the path when it cannot be written.
+    static func write(_ bytes: [UInt8], to path: String) throws {
+        do {
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw CLIFailure("cannot write \(path): \((error as NSError).localizedDescription)")
+        }
     }
 
     /// Prints a one-line message on stderr: `formvision: <message>`.
@@ -41,4 +58,10 @@ struct ErrorRecord: Encodable {
         kind = error.kind
         message = error.description
     }
+}
+
+/// A failure the CLI reports as one line on stderr, exiting with status 1.
+struct CLIFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ message: String) { description = message }
 }

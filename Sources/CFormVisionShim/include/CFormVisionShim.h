@@ -157,11 +157,102 @@ fv_status fv_orient(const uint8_t *src, int32_t src_width, int32_t src_height, s
                     uint8_t *dst, int32_t dst_width, int32_t dst_height, size_t dst_stride,
                     fv_error *error);
 
-/// Resizes by area averaging (OpenCV's INTER_AREA), the right filter for shrinking.
-fv_status fv_resize_area(const uint8_t *src, int32_t src_width, int32_t src_height, size_t src_stride,
-                         int32_t channels,
+/// Interpolation for resizes and warps.
+typedef enum fv_interpolation {
+    /// Nearest neighbour.
+    FV_INTERPOLATION_NEAREST = 0,
+    /// Bilinear.
+    FV_INTERPOLATION_LINEAR = 1,
+    /// Bicubic.
+    FV_INTERPOLATION_CUBIC = 2,
+    /// Area averaging: the right filter for shrinking (resize only; warps treat it as linear).
+    FV_INTERPOLATION_AREA = 3,
+} fv_interpolation;
+
+/// Resizes `src` to the size of `dst`.
+fv_status fv_resize(const uint8_t *src, int32_t src_width, int32_t src_height, size_t src_stride,
+                    int32_t channels, int32_t interpolation,
+                    uint8_t *dst, int32_t dst_width, int32_t dst_height, size_t dst_stride,
+                    fv_error *error);
+
+/// Warps with an affine map: dst(x, y) = src(M⁻¹ (x, y)), where `matrix` holds M (2×3,
+/// row-major) mapping source pixel coordinates to destination ones. Pixels that fall outside
+/// the source take `border` (one value for every channel).
+fv_status fv_warp_affine(const uint8_t *src, int32_t src_width, int32_t src_height, size_t src_stride,
+                         int32_t channels, const double matrix[6], int32_t interpolation, int32_t border,
                          uint8_t *dst, int32_t dst_width, int32_t dst_height, size_t dst_stride,
                          fv_error *error);
+
+/// Warps with a homography: dst(x, y) = src(H⁻¹ (x, y)), where `matrix` holds H (3×3,
+/// row-major) mapping source pixel coordinates to destination ones.
+fv_status fv_warp_perspective(const uint8_t *src, int32_t src_width, int32_t src_height,
+                              size_t src_stride, int32_t channels, const double matrix[9],
+                              int32_t interpolation, int32_t border,
+                              uint8_t *dst, int32_t dst_width, int32_t dst_height, size_t dst_stride,
+                              fv_error *error);
+
+/// Samples `src` at arbitrary positions: dst(x, y) = src(map_x(x, y), map_y(x, y)).
+///
+/// `map_x` and `map_y` are float images of the destination's size, `map_stride` floats apart
+/// row to row, holding source pixel coordinates (pixel centres at integers). Positions outside
+/// the source take `border`.
+fv_status fv_remap(const uint8_t *src, int32_t src_width, int32_t src_height, size_t src_stride,
+                   int32_t channels, const float *map_x, const float *map_y, size_t map_stride,
+                   int32_t interpolation, int32_t border,
+                   uint8_t *dst, int32_t dst_width, int32_t dst_height, size_t dst_stride,
+                   fv_error *error);
+
+/// Gaussian blur with standard deviation `sigma` pixels (kernel size chosen by OpenCV,
+/// about 6σ). `src` and `dst` may be the same buffer.
+fv_status fv_gaussian_blur(const uint8_t *src, uint8_t *dst, int32_t width, int32_t height,
+                           size_t stride, int32_t channels, double sigma, fv_error *error);
+
+/// Convolves with a `kernel_width` × `kernel_height` float kernel (row-major), anchored at its
+/// centre, replicating edge pixels. `src` and `dst` may be the same buffer.
+fv_status fv_filter(const uint8_t *src, uint8_t *dst, int32_t width, int32_t height, size_t stride,
+                    int32_t channels, const float *kernel, int32_t kernel_width,
+                    int32_t kernel_height, fv_error *error);
+
+// MARK: - Drawing (OpenCV, anti-aliased)
+
+/// Draws a straight line of `thickness` pixels (rounded to a whole number, at least 1) in
+/// `color` (`channels` bytes). Coordinates are pixel positions with sub-pixel precision.
+fv_status fv_draw_line(uint8_t *pixels, int32_t width, int32_t height, size_t stride,
+                       int32_t channels, double x0, double y0, double x1, double y1,
+                       double thickness, const uint8_t *color, fv_error *error);
+
+/// Fills a polygon of `count` vertices (`xy` holds x0, y0, x1, y1, …) in `color`.
+fv_status fv_fill_polygon(uint8_t *pixels, int32_t width, int32_t height, size_t stride,
+                          int32_t channels, const double *xy, int32_t count, const uint8_t *color,
+                          fv_error *error);
+
+/// The printable fonts: OpenCV's Hershey vector fonts.
+typedef enum fv_font {
+    /// A plain sans-serif (Hershey simplex).
+    FV_FONT_SANS = 0,
+    /// A heavier sans-serif (Hershey duplex).
+    FV_FONT_SANS_BOLD = 1,
+} fv_font;
+
+/// Measures text: its advance width and cap height in pixels at `scale` (OpenCV font scale).
+fv_status fv_text_extent(const char *text, int32_t font, double scale, int32_t thickness,
+                         double *width, double *cap_height, fv_error *error);
+
+/// Draws ASCII text with its baseline starting at (x, y).
+fv_status fv_draw_text(uint8_t *pixels, int32_t width, int32_t height, size_t stride,
+                       int32_t channels, const char *text, double x, double y, int32_t font,
+                       double scale, int32_t thickness, const uint8_t *color, fv_error *error);
+
+// MARK: - AprilTag (libapriltag)
+
+/// Renders an AprilTag's cells, one byte per cell (0 black, 255 white), row-major.
+///
+/// `family` is a libapriltag family name ("tag36h11"). The image includes the white quiet
+/// border: `*total_width` cells a side (10 for tag36h11), of which the black square is
+/// `*border_width` (8 for tag36h11). `cells` must hold `capacity` bytes; 256 is enough for
+/// every supported family.
+fv_status fv_apriltag_render(const char *family, int32_t id, uint8_t *cells, int32_t capacity,
+                             int32_t *total_width, int32_t *border_width, fv_error *error);
 
 /// The version of OpenCV the shim was built against, as "major.minor.patch".
 const char *fv_opencv_version(void);

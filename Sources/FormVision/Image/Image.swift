@@ -67,6 +67,19 @@ public struct Image: Sendable {
         self.storage = [UInt8](repeating: fill, count: stride * height)
     }
 
+    /// An image filled with one colour: `color` holds one byte per channel.
+    public init(width: Int, height: Int, color: [UInt8]) {
+        precondition(color.count == 1 || color.count == 3, "a colour has 1 or 3 channels")
+        let format: PixelFormat = color.count == 1 ? .gray8 : .rgb8
+        var row = [UInt8]()
+        row.reserveCapacity(width * color.count)
+        for _ in 0 ..< width { row += color }
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(row.count * height)
+        for _ in 0 ..< height { bytes += row }
+        self.init(width: width, height: height, format: format, pixels: bytes)
+    }
+
     /// An image over existing bytes.
     ///
     /// - Precondition: `pixels.count >= rowStride * height` and `rowStride >= width * channels`.

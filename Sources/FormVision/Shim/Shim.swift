@@ -143,17 +143,167 @@ enum _Shim {
         try check(status, error, format: nil)
     }
 
-    /// The corresponding C function is `fv_resize_area`.
-    static func resizeArea(_ source: Image, into destination: inout Image) throws(ImageError) {
+    /// Interpolation for resizes and warps (mirrors `fv_interpolation`).
+    enum Interpolation: Int32 {
+        case nearest = 0
+        case linear = 1
+        case cubic = 2
+        case area = 3
+    }
+
+    /// Runs a C call that reads `source` and writes `destination`.
+    private static func transform(
+        _ source: Image, into destination: inout Image,
+        _ call: (UnsafePointer<UInt8>?, UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<fv_error>) -> fv_status
+    ) throws(ImageError) {
+        guard source.format == destination.format, !source.isEmpty, !destination.isEmpty else {
+            throw .invalidImage(reason: "source and destination must be non-empty and of one pixel format")
+        }
         var error = fv_error()
         let status = source.storage.withUnsafeBufferPointer { src in
-            destination.storage.withUnsafeMutableBufferPointer { dst in
-                fv_resize_area(src.baseAddress, Int32(source.width), Int32(source.height), source.rowStride,
-                               Int32(source.channels), dst.baseAddress, Int32(destination.width),
-                               Int32(destination.height), destination.rowStride, &error)
-            }
+            destination.storage.withUnsafeMutableBufferPointer { dst in call(src.baseAddress, dst.baseAddress, &error) }
         }
         try check(status, error, format: nil)
+    }
+
+    /// Runs a C call that changes `image` in place.
+    private static func inPlace(
+        _ image: inout Image, _ call: (UnsafeMutablePointer<UInt8>?, UnsafeMutablePointer<fv_error>) -> fv_status
+    ) throws(ImageError) {
+        guard !image.isEmpty else { throw .invalidImage(reason: "the image is empty") }
+        var error = fv_error()
+        let status = image.storage.withUnsafeMutableBufferPointer { pixels in call(pixels.baseAddress, &error) }
+        try check(status, error, format: nil)
+    }
+
+    /// The corresponding C function is `fv_resize`.
+    static func resize(_ source: Image, into destination: inout Image, interpolation: Interpolation) throws(ImageError) {
+        let (dw, dh, ds) = (Int32(destination.width), Int32(destination.height), destination.rowStride)
+        try transform(source, into: &destination) { src, dst, error in
+            fv_resize(src, Int32(source.width), Int32(source.height), source.rowStride, Int32(source.channels),
+                      interpolation.rawValue, dst, dw, dh, ds, error)
+        }
+    }
+
+    /// Resizes by area averaging (the right filter for shrinking).
+    static func resizeArea(_ source: Image, into destination: inout Image) throws(ImageError) {
+        try resize(source, into: &destination, interpolation: .area)
+    }
+
+    /// The corresponding C function is `fv_warp_affine`. `matrix` maps source pixels to destination pixels.
+    static func warpAffine(_ source: Image, matrix: [Double], interpolation: Interpolation, border: UInt8,
+                           into destination: inout Image) throws(ImageError) {
+        precondition(matrix.count == 6)
+        let (dw, dh, ds) = (Int32(destination.width), Int32(destination.height), destination.rowStride)
+        try transform(source, into: &destination) { src, dst, error in
+            fv_warp_affine(src, Int32(source.width), Int32(source.height), source.rowStride, Int32(source.channels),
+                           matrix, interpolation.rawValue, Int32(border), dst, dw, dh, ds, error)
+        }
+    }
+
+    /// The corresponding C function is `fv_warp_perspective`. `homography` maps source pixels to destination pixels.
+    static func warpPerspective(_ source: Image, homography: Homography, interpolation: Interpolation, border: UInt8,
+                                into destination: inout Image) throws(ImageError) {
+        let (dw, dh, ds) = (Int32(destination.width), Int32(destination.height), destination.rowStride)
+        try transform(source, into: &destination) { src, dst, error in
+            fv_warp_perspective(src, Int32(source.width), Int32(source.height), source.rowStride,
+                                Int32(source.channels), homography.matrix, interpolation.rawValue, Int32(border),
+                                dst, dw, dh, ds, error)
+        }
+    }
+
+    /// The corresponding C function is `fv_remap`. The maps hold source coordinates for every
+    /// destination pixel, row-major, `destination.width` floats a row.
+    static func remap(_ source: Image, mapX: [Float], mapY: [Float], interpolation: Interpolation, border: UInt8,
+                      into destination: inout Image) throws(ImageError) {
+        let count = destination.width * destination.height
+        guard mapX.count >= count, mapY.count >= count else { throw .invalidImage(reason: "remap maps too small") }
+        let (dw, dh, ds) = (Int32(destination.width), Int32(destination.height), destination.rowStride)
+        let mapStride = destination.width
+        try transform(source, into: &destination) { src, dst, error in
+            mapX.withUnsafeBufferPointer { mx in
+                mapY.withUnsafeBufferPointer { my in
+                    fv_remap(src, Int32(source.width), Int32(source.height), source.rowStride, Int32(source.channels),
+                             mx.baseAddress, my.baseAddress, mapStride, interpolation.rawValue, Int32(border),
+                             dst, dw, dh, ds, error)
+                }
+            }
+        }
+    }
+
+    /// The corresponding C function is `fv_gaussian_blur`.
+    static func gaussianBlur(_ image: inout Image, sigma: Double) throws(ImageError) {
+        let (w, h, s, c) = (Int32(image.width), Int32(image.height), image.rowStride, Int32(image.channels))
+        try inPlace(&image) { pixels, error in fv_gaussian_blur(pixels, pixels, w, h, s, c, sigma, error) }
+    }
+
+    /// The corresponding C function is `fv_filter`.
+    static func filter(_ image: inout Image, kernel: [Float], width kernelWidth: Int, height kernelHeight: Int) throws(ImageError) {
+        precondition(kernel.count == kernelWidth * kernelHeight)
+        let (w, h, s, c) = (Int32(image.width), Int32(image.height), image.rowStride, Int32(image.channels))
+        try inPlace(&image) { pixels, error in
+            fv_filter(pixels, pixels, w, h, s, c, kernel, Int32(kernelWidth), Int32(kernelHeight), error)
+        }
+    }
+
+    // MARK: Drawing
+
+    /// The corresponding C function is `fv_draw_line`. `color` has one byte per channel.
+    static func drawLine(_ image: inout Image, from a: Point, to b: Point, thickness: Double, color: [UInt8]) throws(ImageError) {
+        precondition(color.count == image.channels)
+        let (w, h, s, c) = (Int32(image.width), Int32(image.height), image.rowStride, Int32(image.channels))
+        try inPlace(&image) { pixels, error in
+            fv_draw_line(pixels, w, h, s, c, a.x, a.y, b.x, b.y, thickness, color, error)
+        }
+    }
+
+    /// The corresponding C function is `fv_fill_polygon`.
+    static func fillPolygon(_ image: inout Image, _ points: [Point], color: [UInt8]) throws(ImageError) {
+        precondition(color.count == image.channels)
+        let xy = points.flatMap { [$0.x, $0.y] }
+        let (w, h, s, c) = (Int32(image.width), Int32(image.height), image.rowStride, Int32(image.channels))
+        try inPlace(&image) { pixels, error in
+            fv_fill_polygon(pixels, w, h, s, c, xy, Int32(points.count), color, error)
+        }
+    }
+
+    /// Fonts (mirrors `fv_font`).
+    enum Font: Int32 {
+        case sans = 0
+        case sansBold = 1
+    }
+
+    /// The corresponding C function is `fv_text_extent`.
+    static func textExtent(_ text: String, font: Font, scale: Double, thickness: Int) throws(ImageError) -> (width: Double, capHeight: Double) {
+        var width = 0.0, height = 0.0
+        var error = fv_error()
+        let status = fv_text_extent(text, font.rawValue, scale, Int32(thickness), &width, &height, &error)
+        try check(status, error, format: nil)
+        return (width, height)
+    }
+
+    /// The corresponding C function is `fv_draw_text`.
+    static func drawText(_ image: inout Image, _ text: String, baseline: Point, font: Font, scale: Double,
+                         thickness: Int, color: [UInt8]) throws(ImageError) {
+        precondition(color.count == image.channels)
+        let (w, h, s, c) = (Int32(image.width), Int32(image.height), image.rowStride, Int32(image.channels))
+        try inPlace(&image) { pixels, error in
+            fv_draw_text(pixels, w, h, s, c, text, baseline.x, baseline.y, font.rawValue, scale, Int32(thickness),
+                         color, error)
+        }
+    }
+
+    // MARK: AprilTag
+
+    /// The corresponding C function is `fv_apriltag_render`. Returns the cells (0 black, 255
+    /// white) with the quiet border, the side in cells, and the black square's side in cells.
+    static func aprilTagCells(family: String, id: Int) throws(ImageError) -> (cells: [UInt8], side: Int, border: Int) {
+        var cells = [UInt8](repeating: 0, count: 256)
+        var side: Int32 = 0, border: Int32 = 0
+        var error = fv_error()
+        let status = fv_apriltag_render(family, Int32(id), &cells, Int32(cells.count), &side, &border, &error)
+        try check(status, error, format: nil)
+        return (Array(cells.prefix(Int(side * side))), Int(side), Int(border))
     }
 
     /// The corresponding C function is `fv_opencv_version`.

@@ -1,0 +1,68 @@
+// AprilTag rendering (and, later, detection) through libapriltag.
+#include "shim_common.h"
+
+#include <apriltag/apriltag.h>
+#include <apriltag/tag36h11.h>
+#include <apriltag/tagStandard41h12.h>
+
+/// A libapriltag family by name, with its destructor; both NULL for an unknown name.
+typedef struct fv_tag_family {
+    apriltag_family_t *family;
+    void (*destroy)(apriltag_family_t *);
+} fv_tag_family;
+
+static fv_tag_family fv_tag_family_create(const char *name) {
+    fv_tag_family result = {NULL, NULL};
+    if (strcmp(name, "tag36h11") == 0) {
+        result.family = tag36h11_create();
+        result.destroy = tag36h11_destroy;
+    } else if (strcmp(name, "tagStandard41h12") == 0) {
+        result.family = tagStandard41h12_create();
+        result.destroy = tagStandard41h12_destroy;
+    }
+    return result;
+}
+
+fv_status fv_apriltag_render(const char *family, int32_t id, uint8_t *cells, int32_t capacity,
+                             int32_t *total_width, int32_t *border_width, fv_error *error) {
+    if (family == NULL || cells == NULL || total_width == NULL || border_width == NULL || id < 0) {
+        return fv_fail(error, FV_ERR_ARGUMENT, "fv_apriltag_render: invalid argument");
+    }
+    fv_tag_family tags = fv_tag_family_create(family);
+    if (tags.family == NULL) return fv_fail(error, FV_ERR_UNSUPPORTED, "unknown AprilTag family");
+    // Drawn from the family's public description (code bits and their cell positions), not
+    // with apriltag_to_image: Debian's libapriltag does not export the function that frees
+    // that image. Cells start black; then the white ring and the set data bits are painted.
+    fv_status status = FV_OK;
+    const apriltag_family_t *f = tags.family;
+    const int32_t side = (int32_t)f->total_width;
+    if ((uint32_t)id >= f->ncodes) {
+        status = fv_fail(error, FV_ERR_ARGUMENT, "tag id beyond the family's codes");
+    } else if (side * side > capacity) {
+        status = fv_fail(error, FV_ERR_ARGUMENT, "cell buffer too small for the tag");
+    } else {
+        memset(cells, 0, (size_t)(side * side));
+        const int32_t ring = (int32_t)f->width_at_border + (f->reversed_border ? 0 : 2);
+        const int32_t ring_start = (side - ring) / 2;
+        for (int32_t i = 0; i < ring; i++) {
+            const int32_t near = ring_start, far = ring_start + ring - 1, at = ring_start + i;
+            cells[near * side + at] = 255;
+            cells[far * side + at] = 255;
+            cells[at * side + near] = 255;
+            cells[at * side + far] = 255;
+        }
+        const int32_t border_start = (side - (int32_t)f->width_at_border) / 2;
+        const uint64_t code = f->codes[id];
+        for (uint32_t i = 0; i < f->nbits; i++) {
+            if (code & ((uint64_t)1 << (f->nbits - i - 1))) {
+                const int32_t x = (int32_t)f->bit_x[i] + border_start;
+                const int32_t y = (int32_t)f->bit_y[i] + border_start;
+                if (x >= 0 && x < side && y >= 0 && y < side) cells[y * side + x] = 255;
+            }
+        }
+        *total_width = side;
+        *border_width = (int32_t)f->width_at_border;
+    }
+    tags.destroy(tags.family);
+    return status;
+}
