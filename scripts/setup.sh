@@ -79,6 +79,26 @@ else
   exit 1
 fi
 
+# Handwritten digits for the corpus generator and the classifier: digits.png (MNIST-derived,
+# 2000x1000, 20x20 cells) from Debian's opencv-doc package. Only that one file is extracted; it
+# is not committed. The package is fetched into a temporary folder and removed again.
+DATA_DIR="$(cd "$(dirname "$0")/.." && pwd)/.formvision-data"
+if [ ! -s "$DATA_DIR/digits.png" ]; then
+  mkdir -p "$DATA_DIR"
+  if [ -s /usr/share/doc/opencv-doc/examples/data/digits.png ]; then
+    cp /usr/share/doc/opencv-doc/examples/data/digits.png "$DATA_DIR/digits.png"
+  elif command -v apt-get >/dev/null; then
+    tmp=$(mktemp -d)
+    (cd "$tmp" && apt-get download -qq opencv-doc >/dev/null 2>&1) || { as_root apt-get update -qq; (cd "$tmp" && apt-get download -qq opencv-doc >/dev/null); }
+    dpkg-deb --fsys-tarfile "$tmp"/opencv-doc_*.deb | tar -xO ./usr/share/doc/opencv-doc/examples/data/digits.png >"$DATA_DIR/digits.png.part"
+    mv "$DATA_DIR/digits.png.part" "$DATA_DIR/digits.png"
+    rm -rf "$tmp"
+    echo "setup: extracted digits.png from opencv-doc into $DATA_DIR"
+  else
+    echo "setup: cannot fetch digits.png here; copy it from OpenCV's samples/data into $DATA_DIR" >&2
+  fi
+fi
+
 if ! command -v swift >/dev/null; then
   echo "setup: no Swift toolchain on PATH; install Swift 6.1 or later from swift.org" >&2
   exit 1

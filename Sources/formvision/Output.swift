@@ -34,6 +34,16 @@ enum Output {
         }
     }
 
+    /// Rewrites the progress line on stderr (a terminal shows one updating line).
+    static func progress(_ line: String) {
+        FileHandle.standardError.write(Data("\r\(line)\u{1B}[K".utf8))
+    }
+
+    /// Ends the progress line.
+    static func progressDone() {
+        FileHandle.standardError.write(Data("\n".utf8))
+    }
+
     /// Prints a one-line message on stderr: `formvision: <message>`.
     static func error(_ message: String) {
         let line = message.replacingOccurrences(of: "\n", with: " ")

@@ -117,3 +117,68 @@ struct CLI {
         #expect(try CLI.run(["info", "--max-pixels", "0", "x.jpg"]).status == 64)
     }
 }
+
+@Suite struct TemplateAndSynthCLITests {
+    @Test func layoutIsTheTemplateInPixels() throws {
+        let result = try CLI.run(["template", "layout", "--template", "c-hasil-kwk-p2-3", "--dpi", "254"])
+        #expect(result.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["width"] as? Int == 2100 && object["height"] as? Int == 2970) // 10 px per mm
+        let template = try TemplateCatalog.builtIn.template(id: "c-hasil-kwk-p2-3")
+        let fields = try #require(object["fields"] as? [[String: Any]])
+        #expect(fields.count == template.fields.count)
+        let first = try #require((fields[0]["boxes"] as? [[String: Double]])?.first)
+        #expect(abs(first["x"]! - template.fields[0].boxes[0].x * 10) < 1e-6)
+        #expect(abs(first["height"]! - template.fields[0].boxes[0].height * 10) < 1e-6)
+    }
+
+    @Test func renderWritesThePage() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let path = directory.appendingPathComponent("blank.png").path
+        let result = try CLI.run(["template", "render", "--template", "c-hasil-kwk-p1", "--dpi", "100", "-o", path])
+        #expect(result.status == 0)
+        let info = try ImageDecoder().info(contentsOfFile: path)
+        #expect(info.width == 827 && info.height == 1169)
+    }
+
+    @Test func unknownTemplateFails() throws {
+        let result = try CLI.run(["template", "layout", "--template", "no-such-form"])
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("formvision: unknown template"))
+    }
+
+    @Test func malformedTemplateFileFails() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let path = try Fixtures.write(Array("{\"id\": \"x\"}".utf8), to: directory, name: "bad.json")
+        let result = try CLI.run(["template", "layout", "--file", path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("malformed template"))
+    }
+
+    /// `synth` twice with one seed writes byte-identical photos and labels.
+    @Test func synthIsDeterministic() throws {
+        try #require(FileManager.default.fileExists(atPath: Fixtures.digitsPath), "run scripts/setup.sh")
+        let a = try Fixtures.temporaryDirectory("a"), b = try Fixtures.temporaryDirectory("b")
+        for directory in [a, b] {
+            let result = try CLI.run(["synth", "--count", "3", "--seed", "9", "--level", "scan,hard", "--megapixels", "0.1",
+                                      "--digits", Fixtures.digitsPath, "--out", directory.path])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stderr.contains("3/3 photos"))
+        }
+        let files = try FileManager.default.contentsOfDirectory(atPath: a.path).sorted()
+        #expect(files.filter { $0.hasSuffix(".jpg") }.count == 3)
+        #expect(files.contains("manifest.json"))
+        for file in files {
+            let left = try Data(contentsOf: a.appendingPathComponent(file))
+            let right = try Data(contentsOf: b.appendingPathComponent(file))
+            #expect(left == right, "\(file) differs")
+        }
+    }
+
+    @Test func synthWithoutDigitsFailsClearly() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let result = try CLI.run(["synth", "--count", "1", "--digits", "/no/digits.png", "--out", directory.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("cannot load digits.png"))
+    }
+}

@@ -134,20 +134,14 @@ public enum Fixtures {
         return ~crc
     }
 
-    /// A deterministic pseudo-random generator (SplitMix64) for reproducible test data.
-    public struct SeededGenerator: RandomNumberGenerator {
-        private var state: UInt64
-        public init(seed: UInt64) { state = seed }
-        public mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     // MARK: Files
+
+    /// The repository's root folder (tests read the setup script's data from it).
+    public static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// digits.png as scripts/setup.sh extracts it.
+    public static var digitsPath: String { repositoryRoot.appendingPathComponent(".formvision-data/digits.png").path }
 
     /// A new empty directory under the system's temporary directory.
     public static func temporaryDirectory(_ name: String = #function) throws -> URL {

@@ -47,7 +47,7 @@ import Testing
 
     /// The fast block average matches the plain reference exactly, for every factor and shape.
     @Test func boxReducedMatchesReference() {
-        var generator = Fixtures.SeededGenerator(seed: 11)
+        var generator = SeededGenerator(seed: 11)
         for _ in 0 ..< 20 {
             let width = Int.random(in: 1 ... 50, using: &generator), height = Int.random(in: 1 ... 50, using: &generator)
             let format: Image.PixelFormat = Bool.random(using: &generator) ? .gray8 : .rgb8

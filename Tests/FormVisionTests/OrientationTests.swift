@@ -73,7 +73,7 @@ import Testing
     /// an image, and never a crash.
     @Test func randomHeaderDamageNeverCrashes() throws {
         let jpeg = try ImageEncoder.jpeg(Fixtures.blocks(width: 48, height: 32), quality: 80, orientation: .rotate270)
-        var generator = Fixtures.SeededGenerator(seed: 7)
+        var generator = SeededGenerator(seed: 7)
         var outcomes = (images: 0, errors: 0)
         for _ in 0 ..< 300 {
             var damaged = jpeg

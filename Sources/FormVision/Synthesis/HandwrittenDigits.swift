@@ -1,0 +1,69 @@
+/// Real handwritten digits from OpenCV's `digits.png` (MNIST-derived), split once and for all
+/// into a training part and a held-out part.
+///
+/// `digits.png` is 2000×1000 gray: 100 columns × 50 rows of 20×20 cells, white ink on black,
+/// five rows per class (rows 0–4 are zeros, 5–9 ones, …). The split is fixed by position:
+/// columns 90–99 of every row are held out (500 digits, 50 per class) and columns 0–89 are for
+/// training (4,500 digits). Corpora that measure accuracy write only held-out digits, and no
+/// model may train on them. `scripts/setup.sh` extracts the file from Debian's opencv-doc.
+public struct HandwrittenDigits: Sendable {
+    /// One 20×20 digit: `pixels` row-major, 0 = paper, 255 = ink.
+    public struct Sample: Sendable, Equatable {
+        public var digit: Int
+        public var pixels: [UInt8]
+        /// Where it came from in digits.png (row 0–49, column 0–99).
+        public var row: Int
+        public var column: Int
+    }
+
+    /// Which part of the fixed split.
+    public enum Split: String, Sendable, Codable, CaseIterable {
+        case training
+        case heldOut = "held_out"
+
+        /// The digits.png columns of this part.
+        public var columns: Range<Int> { self == .training ? 0 ..< 90 : 90 ..< 100 }
+    }
+
+    public static let cellSize = 20
+    public static let columns = 100
+    public static let rows = 50
+    public static let rowsPerClass = 5
+
+    /// Samples by class: `samples[d]` are the digits d of this part, in row-major order.
+    public let samples: [[Sample]]
+    public let split: Split
+
+    /// Cuts the samples of one part out of the digits.png image.
+    ///
+    /// - Throws: `ImageError.invalidImage` unless the image is 2000×1000.
+    public init(image: Image, split: Split) throws(ImageError) {
+        let gray = image.format == .gray8 ? image : nil
+        guard let gray, gray.width == Self.columns * Self.cellSize, gray.height == Self.rows * Self.cellSize else {
+            throw .invalidImage(reason: "digits.png must be a 2000×1000 gray image, not \(image.width)×\(image.height) \(image.format)")
+        }
+        var byClass = [[Sample]](repeating: [], count: 10)
+        for row in 0 ..< Self.rows {
+            for column in split.columns {
+                var pixels = [UInt8]()
+                pixels.reserveCapacity(Self.cellSize * Self.cellSize)
+                for y in 0 ..< Self.cellSize {
+                    let start = (row * Self.cellSize + y) * gray.rowStride + column * Self.cellSize
+                    pixels += gray.storage[start ..< start + Self.cellSize]
+                }
+                let digit = row / Self.rowsPerClass
+                byClass[digit].append(Sample(digit: digit, pixels: pixels, row: row, column: column))
+            }
+        }
+        samples = byClass
+        self.split = split
+    }
+
+    /// Loads one part of the split from a digits.png file.
+    public static func load(contentsOfFile path: String, split: Split) throws(ImageError) -> HandwrittenDigits {
+        try HandwrittenDigits(image: ImageDecoder().decode(contentsOfFile: path), split: split)
+    }
+
+    /// The number of samples in this part.
+    public var count: Int { samples.reduce(0) { $0 + $1.count } }
+}

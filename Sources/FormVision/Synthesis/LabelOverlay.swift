@@ -1,0 +1,24 @@
+/// Draws a label's geometry over its photo, to check by eye that labels and pixels agree.
+public enum LabelOverlay {
+    /// The photo (upright, RGB) with the page outline in green, markers in blue and every box
+    /// in red.
+    public static func draw(_ label: PhotoLabel, on photo: Image) throws(ImageError) -> Image {
+        var image = photo
+        if image.format == .gray8 {
+            var rgb = Image(width: photo.width, height: photo.height, format: .rgb8)
+            for y in 0 ..< photo.height { for x in 0 ..< photo.width { for c in 0 ..< 3 { rgb[x, y, c] = photo[x, y] } } }
+            image = rgb
+        }
+        let thickness = max(1, Double(max(image.width, image.height)) / 1500)
+        func quad(_ corners: [Point], _ color: [UInt8]) throws(ImageError) {
+            for i in 0 ..< corners.count {
+                let a = corners[i] - Point(0.5, 0.5), b = corners[(i + 1) % corners.count] - Point(0.5, 0.5)
+                try _Shim.drawLine(&image, from: a, to: b, thickness: thickness, color: color)
+            }
+        }
+        try quad(label.pageCorners, [0, 200, 0])
+        for marker in label.markers { try quad(marker.corners, [0, 80, 255]) }
+        for field in label.fields { for box in field.boxes { try quad(box.corners, [230, 0, 0]) } }
+        return image
+    }
+}
