@@ -40,6 +40,9 @@ struct SynthCommand: ParsableCommand {
     @Option(help: "Photo size in megapixels instead of the level's range (small values make quick test corpora).")
     var megapixels: Double?
 
+    @Option(help: "Cap the level's photo sizes at this many megapixels (to keep a committed corpus small).")
+    var maxMegapixels: Double?
+
     @Option(help: "Index of the first photo (to extend a corpus or regenerate one item).")
     var start = 0
 
@@ -52,6 +55,8 @@ struct SynthCommand: ParsableCommand {
         guard (try? levels()) != nil else { throw ValidationError("--level takes scan, phone, hard or a comma-separated list") }
         guard ["held-out", "training"].contains(digitsSplit) else { throw ValidationError("--digits-split is held-out or training") }
         if let megapixels, !(0.05 ... 50).contains(megapixels) { throw ValidationError("--megapixels must be 0.05 to 50") }
+        if let maxMegapixels, !(0.05 ... 50).contains(maxMegapixels) { throw ValidationError("--max-megapixels must be 0.05 to 50") }
+        if megapixels != nil, maxMegapixels != nil { throw ValidationError("give --megapixels or --max-megapixels, not both") }
     }
 
     func levels() throws -> [PhotoLevel] {
@@ -84,7 +89,8 @@ struct SynthCommand: ParsableCommand {
             do throws(Synthesizer.Failure) {
                 item = try synthesizer.make(formSet: entry.formSet, page: entry.page, level: entry.level,
                                             stationSeed: entry.stationSeed, photoSeed: entry.photoSeed,
-                                            name: entry.name + ".jpg", megapixels: megapixels)
+                                            name: entry.name + ".jpg", megapixels: megapixels,
+                                            maxMegapixels: maxMegapixels)
             } catch {
                 throw CLIFailure("photo \(index): \(error.description)")
             }

@@ -30,7 +30,7 @@ public enum PhotoLevel: String, Sendable, Equatable, Codable, CaseIterable, Cust
                 jpegQuality: 72 ... 92)
         case .hard:
             PhotoParameters(
-                megapixels: 2 ... 12, fill: 0.4 ... 0.92, rotation: -Double.pi ... Double.pi, quarterTurnRate: 0,
+                megapixels: 2 ... 12, fill: 0.5 ... 0.92, rotation: -Double.pi ... Double.pi, quarterTurnRate: 0,
                 tilt: 0.1 ... 0.45, focalLength: 0.7 ... 1.1, exifRotationRate: 0.3, lightGradient: 0.15 ... 0.45,
                 yellowRate: 0.6, yellowStrength: 0.12 ... 0.3, shadowRate: 0.7, shadowStrength: 0.25 ... 0.5,
                 foldRate: 0.8, maxFolds: 2, foldStrength: 0.6 ... 1.4, curlRate: 0.5, curlAmount: 1.5 ... 4.5,

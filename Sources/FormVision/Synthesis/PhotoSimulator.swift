@@ -10,11 +10,17 @@ public struct PhotoSimulator: Sendable {
 
     /// Draws the conditions of one photo.
     ///
-    /// - Parameter megapixels: Overrides the level's frame size (tests use small frames).
+    /// - Parameters:
+    ///   - megapixels: Overrides the level's frame size (tests use small frames).
+    ///   - maxMegapixels: Scales the level's size range down so that it ends here.
     public func plan(level: PhotoLevel, pageSize: FormTemplate.Size, megapixels: Double? = nil,
-                     using g: inout SeededGenerator) -> PhotoPlan {
+                     maxMegapixels: Double? = nil, using g: inout SeededGenerator) -> PhotoPlan {
         let p = level.parameters
-        let mp = megapixels ?? g.uniform(p.megapixels)
+        let drawn = g.uniform(p.megapixels)
+        let capped = maxMegapixels.map { cap in
+            drawn * min(1, cap / p.megapixels.upperBound)
+        } ?? drawn
+        let mp = megapixels ?? capped
         let landscape = level == .hard && g.chance(0.25)
         let long = (mp * 1e6 * 4 / 3).squareRoot()
         let (width, height) = landscape ? (Int(long), Int(long * 3 / 4)) : (Int(long * 3 / 4), Int(long))

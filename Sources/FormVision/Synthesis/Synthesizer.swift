@@ -47,8 +47,9 @@ public struct Synthesizer: Sendable {
     ///   - stationSeed: Fixes the station's numbers (shared by its pages).
     ///   - photoSeed: Fixes the writer, the handwriting and the photo.
     ///   - megapixels: Overrides the level's photo size.
+    ///   - maxMegapixels: Caps the level's photo sizes (the draw is scaled into the capped range).
     public func make(formSet: FormSet, page: Int, level: PhotoLevel, stationSeed: UInt64, photoSeed: UInt64,
-                     name: String, megapixels: Double? = nil) throws(Failure) -> Item {
+                     name: String, megapixels: Double? = nil, maxMegapixels: Double? = nil) throws(Failure) -> Item {
         guard let template = formSet.pages.first(where: { $0.page == page }) else {
             throw .noSuchPage(formSet: formSet.id, page: page)
         }
@@ -60,7 +61,8 @@ public struct Synthesizer: Sendable {
         var handGenerator = root.derived("hand")
         var photoGenerator = root.derived("photo")
         let style = WriterStyle.random(using: &writerGenerator)
-        let plan = simulator.plan(level: level, pageSize: template.pageSize, megapixels: megapixels, using: &photoGenerator)
+        let plan = simulator.plan(level: level, pageSize: template.pageSize, megapixels: megapixels,
+                                  maxMegapixels: maxMegapixels, using: &photoGenerator)
         let dpi = plan.suggestedDPI
         do {
             var page = try renderer.render(template, dpi: dpi)
