@@ -59,6 +59,10 @@ public struct PhotoPlan: Sendable, Equatable, Codable {
     /// Seed of the textures and noise.
     public var textureSeed: UInt64
 
+    /// Most fixed-point steps of `unproject`, and the step size (mm) that ends it early.
+    static let unprojectSteps = 20
+    static let unprojectTolerance = 1e-5
+
     /// Width of the crease's smooth kink, mm.
     static let foldSoftness = 2.0
 
@@ -110,8 +114,15 @@ public struct PhotoPlan: Sendable, Equatable, Codable {
     func unproject(_ p: Point, inverse: Homography) -> Point? {
         guard let bent = inverse.apply(p) else { return nil }
         if folds.isEmpty && curl == nil { return bent }
+        // Converges at the rate of the displacement's slope (under 0.4 for the strongest curl);
+        // most pixels, where the displacement is flat, stop after two steps.
         var q = bent
-        for _ in 0 ..< 3 { q = bent - displacement(q) }
+        for _ in 0 ..< Self.unprojectSteps {
+            let next = bent - displacement(q)
+            let change = next.distance(to: q)
+            q = next
+            if change < Self.unprojectTolerance { break }
+        }
         return q
     }
 
