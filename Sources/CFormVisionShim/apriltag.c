@@ -4,6 +4,7 @@
 #include <apriltag/apriltag.h>
 #include <apriltag/tag36h11.h>
 #include <apriltag/tagStandard41h12.h>
+#include <apriltag/common/zarray.h>
 
 /// A libapriltag family by name, with its destructor; both NULL for an unknown name.
 typedef struct fv_tag_family {
@@ -65,4 +66,51 @@ fv_status fv_apriltag_render(const char *family, int32_t id, uint8_t *cells, int
     }
     tags.destroy(tags.family);
     return status;
+}
+
+fv_status fv_apriltag_detect(const uint8_t *pixels, int32_t width, int32_t height, size_t stride,
+                             const char *family, const fv_apriltag_settings *settings,
+                             fv_apriltag_detection *detections, int32_t capacity, int32_t *count,
+                             fv_error *error) {
+    if (!fv_valid_buffer(pixels, width, height, stride, 1) || family == NULL || settings == NULL ||
+        count == NULL || (detections == NULL && capacity > 0) || settings->max_hamming < 0 ||
+        settings->max_hamming > 2 || !(settings->decimate >= 1)) {
+        return fv_fail(error, FV_ERR_ARGUMENT, "fv_apriltag_detect: invalid argument");
+    }
+    fv_tag_family tags = fv_tag_family_create(family);
+    if (tags.family == NULL) return fv_fail(error, FV_ERR_UNSUPPORTED, "unknown AprilTag family");
+    apriltag_detector_t *detector = apriltag_detector_create();
+    if (detector == NULL) {
+        tags.destroy(tags.family);
+        return fv_fail(error, FV_ERR_NO_MEMORY, "apriltag_detector_create failed");
+    }
+    apriltag_detector_add_family_bits(detector, tags.family, settings->max_hamming);
+    detector->quad_decimate = settings->decimate;
+    detector->quad_sigma = settings->sigma;
+    detector->refine_edges = settings->refine_edges != 0;
+    detector->decode_sharpening = settings->sharpening;
+    detector->nthreads = 1;
+    // libapriltag reads the image but its struct is not const; it does not write to it.
+    image_u8_t image = {.width = width, .height = height, .stride = (int32_t)stride, .buf = (uint8_t *)pixels};
+    zarray_t *found = apriltag_detector_detect(detector, &image);
+    const int32_t total = found != NULL ? zarray_size(found) : 0;
+    for (int32_t i = 0; i < total && i < capacity; i++) {
+        apriltag_detection_t *detection;
+        zarray_get(found, i, &detection);
+        fv_apriltag_detection *out = &detections[i];
+        out->id = detection->id;
+        out->hamming = detection->hamming;
+        out->decision_margin = detection->decision_margin;
+        out->center[0] = detection->c[0];
+        out->center[1] = detection->c[1];
+        for (int k = 0; k < 4; k++) {
+            out->corners[2 * k] = detection->p[k][0];
+            out->corners[2 * k + 1] = detection->p[k][1];
+        }
+    }
+    *count = total;
+    if (found != NULL) apriltag_detections_destroy(found);
+    apriltag_detector_destroy(detector);
+    tags.destroy(tags.family);
+    return FV_OK;
 }

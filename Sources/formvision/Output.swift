@@ -57,6 +57,11 @@ enum Output {
         default: "\(input): \(error.description)"
         }
     }
+
+    static func message(for input: String, _ error: PipelineError) -> String {
+        if case .image(let image) = error { return message(for: input, image) }
+        return "\(input): \(error.description)"
+    }
 }
 
 /// How a failed input appears in JSON output: the typed error's kind and its message.

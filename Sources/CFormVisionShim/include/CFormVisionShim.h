@@ -254,6 +254,41 @@ fv_status fv_draw_text(uint8_t *pixels, int32_t width, int32_t height, size_t st
 fv_status fv_apriltag_render(const char *family, int32_t id, uint8_t *cells, int32_t capacity,
                              int32_t *total_width, int32_t *border_width, fv_error *error);
 
+/// Settings of libapriltag's detector (see apriltag.h for each). The caller decides them.
+typedef struct fv_apriltag_settings {
+    /// Quad detection runs on an image decimated by this factor (1 = full resolution).
+    float decimate;
+    /// Gaussian blur before quad detection, pixels (0 = none).
+    float sigma;
+    /// Non-zero: refine the quad edges on the full-resolution image.
+    int32_t refine_edges;
+    /// Sharpening of the decoded bit image (libapriltag's default is 0.25).
+    double sharpening;
+    /// Bit errors corrected, 0 to 2 (more finds damaged tags, and more false ones).
+    int32_t max_hamming;
+} fv_apriltag_settings;
+
+/// One detected tag.
+typedef struct fv_apriltag_detection {
+    int32_t id;
+    int32_t hamming;
+    float decision_margin;
+    /// Centre and the four corners of the black square, in libapriltag's pixel coordinates and
+    /// order (x0, y0, x1, y1, ...).
+    double center[2];
+    double corners[8];
+} fv_apriltag_detection;
+
+/// Detects AprilTags of one family in an 8-bit gray image.
+///
+/// Writes up to `capacity` detections to `detections` and the number found (which may exceed
+/// `capacity`; the rest are dropped) to `*count`. Creates and frees its detector on every call,
+/// so calls share no state and may run on any threads.
+fv_status fv_apriltag_detect(const uint8_t *pixels, int32_t width, int32_t height, size_t stride,
+                             const char *family, const fv_apriltag_settings *settings,
+                             fv_apriltag_detection *detections, int32_t capacity, int32_t *count,
+                             fv_error *error);
+
 /// The version of OpenCV the shim was built against, as "major.minor.patch".
 const char *fv_opencv_version(void);
 

@@ -306,6 +306,38 @@ enum _Shim {
         return (Array(cells.prefix(Int(side * side))), Int(side), Int(border))
     }
 
+    /// A tag as the shim reports it: libapriltag's corner order and pixel convention.
+    struct AprilTagDetection {
+        var id: Int
+        var hamming: Int
+        var decisionMargin: Double
+        var center: Point
+        var corners: [Point]
+    }
+
+    /// The corresponding C function is `fv_apriltag_detect`.
+    static func detectAprilTags(_ image: Image, family: String, decimate: Double, sigma: Double, refineEdges: Bool,
+                                sharpening: Double, maxHamming: Int, capacity: Int = 64) throws(ImageError) -> [AprilTagDetection] {
+        guard image.format == .gray8, !image.isEmpty else { throw .invalidImage(reason: "tag detection needs a gray image") }
+        var settings = fv_apriltag_settings(decimate: Float(decimate), sigma: Float(sigma), refine_edges: refineEdges ? 1 : 0,
+                                            sharpening: sharpening, max_hamming: Int32(maxHamming))
+        var found = [fv_apriltag_detection](repeating: fv_apriltag_detection(), count: capacity)
+        var count: Int32 = 0
+        var error = fv_error()
+        let status = image.storage.withUnsafeBufferPointer { pixels in
+            fv_apriltag_detect(pixels.baseAddress, Int32(image.width), Int32(image.height), image.rowStride, family,
+                               &settings, &found, Int32(capacity), &count, &error)
+        }
+        try check(status, error, format: nil)
+        return found.prefix(min(Int(count), capacity)).map { d in
+            let c = d.corners
+            return AprilTagDetection(
+                id: Int(d.id), hamming: Int(d.hamming), decisionMargin: Double(d.decision_margin),
+                center: Point(d.center.0, d.center.1),
+                corners: [Point(c.0, c.1), Point(c.2, c.3), Point(c.4, c.5), Point(c.6, c.7)])
+        }
+    }
+
     /// The corresponding C function is `fv_opencv_version`.
     static func openCVVersion() -> String { String(cString: fv_opencv_version()) }
 }

@@ -27,7 +27,7 @@ public struct PhotoLabel: Sendable, Equatable, Codable {
         public var motionBlur: Double
         public var noiseSigma: Double
         /// Page pixels per mm at the page centre: how large the boxes are.
-        public var pixelsPerMM: Double
+        public var pixelsPerMillimetre: Double
     }
 
     public struct Box: Sendable, Equatable, Codable {

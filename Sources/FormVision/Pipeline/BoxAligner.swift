@@ -1,0 +1,246 @@
+/// One box where it really is: after fine alignment against its printed lines.
+public struct LocatedBox: Sendable, Equatable {
+    /// The inside of the box, canonical pixels.
+    public var rect: Rect
+    /// How far alignment moved it from where the homography put it, canonical pixels.
+    public var shift: Point
+    /// Strength of the printed lines found, relative to the paper-to-ink contrast (0–1); low
+    /// values mean the lines were hidden (ink, correction fluid, glare) and the box was placed
+    /// from its neighbours.
+    public var lineStrength: Double
+}
+
+/// The boxes of one field.
+public struct LocatedField: Sendable, Equatable {
+    public var name: String
+    public var boxes: [LocatedBox]
+}
+
+/// Stage 4: moves every box onto its printed lines.
+///
+/// Folds and curl bend the page, so one homography leaves boxes a few pixels off. For each
+/// field, the darkness of the rectified page is summed along rows (over columns inside its
+/// boxes) and along columns (over rows inside its boxes); a ridge filter keeps thin lines and
+/// drops broad ink. The template says where every printed line is (box outlines and table
+/// rules), so the shift that best lines that whole pattern up with the ridges is the field's
+/// shift: a pattern of many lines at known spacings has one clear match, where a single line
+/// could be confused with a table rule or a pen stroke.
+public struct BoxAligner: Sendable {
+    public struct Parameters: Sendable, Equatable {
+        /// How far a field may have moved from the homography's estimate, mm. Covers curl and
+        /// folds of the hard photos and small marker errors.
+        public var searchRadius = 3.0
+        /// Search step, canonical pixels (sub-pixel peaks are interpolated).
+        public var step = 0.25
+
+        public init() {}
+    }
+
+    public var parameters: Parameters
+
+    public init(parameters: Parameters = Parameters()) {
+        self.parameters = parameters
+    }
+
+    /// A printed straight line, canonical pixels: horizontal (`position` is y) or vertical
+    /// (`position` is x), spanning `from` to `to` along its length.
+    struct PrintedLine {
+        var horizontal: Bool
+        var position: Double
+        var from: Double
+        var to: Double
+    }
+
+    /// Every printed line of the page that runs along an axis: box outlines and rules.
+    static func printedLines(_ template: FormTemplate, scale s: Double) -> [PrintedLine] {
+        let w = template.printing.boxLineWidth * s
+        var lines: [PrintedLine] = []
+        for box in template.fields.flatMap(\.boxes).map({ $0.scaled(by: s) }) {
+            lines.append(PrintedLine(horizontal: true, position: box.minY - w / 2, from: box.minX - w, to: box.maxX + w))
+            lines.append(PrintedLine(horizontal: true, position: box.maxY + w / 2, from: box.minX - w, to: box.maxX + w))
+            lines.append(PrintedLine(horizontal: false, position: box.minX - w / 2, from: box.minY - w, to: box.maxY + w))
+            lines.append(PrintedLine(horizontal: false, position: box.maxX + w / 2, from: box.minY - w, to: box.maxY + w))
+        }
+        for rule in template.printing.lines {
+            let (a, b) = (rule.from * s, rule.to * s)
+            if abs(a.y - b.y) < 0.01 * abs(a.x - b.x) {
+                lines.append(PrintedLine(horizontal: true, position: (a.y + b.y) / 2, from: min(a.x, b.x), to: max(a.x, b.x)))
+            } else if abs(a.x - b.x) < 0.01 * abs(a.y - b.y) {
+                lines.append(PrintedLine(horizontal: false, position: (a.x + b.x) / 2, from: min(a.y, b.y), to: max(a.y, b.y)))
+            }
+        }
+        return lines
+    }
+
+    public func align(_ page: RectifiedPage) -> [LocatedField] {
+        let s = page.pixelsPerMM
+        let lineWidth = page.template.printing.boxLineWidth * s
+        let lines = Self.printedLines(page.template, scale: s)
+        return page.template.fields.map { field in
+            let expected = field.boxes.map { $0.scaled(by: s) }
+            return LocatedField(name: field.name, boxes: align(expected, lines: lines, lineWidth: lineWidth, in: page.gray, scale: s))
+        }
+    }
+
+    func align(_ boxes: [Rect], lines: [PrintedLine], lineWidth: Double, in gray: Image, scale: Double) -> [LocatedBox] {
+        let radius = parameters.searchRadius * scale
+        let margin = radius + 3 * lineWidth
+        let union = boxes.dropFirst().reduce(boxes[0]) { a, b in
+            Rect(x: min(a.minX, b.minX), y: min(a.minY, b.minY), width: max(a.maxX, b.maxX) - min(a.minX, b.minX),
+                 height: max(a.maxY, b.maxY) - min(a.minY, b.minY))
+        }
+        let area = union.insetBy(-margin)
+        let window = Darkness(gray, around: area)
+        guard !window.isEmpty else { return boxes.map { LocatedBox(rect: $0, shift: .zero, lineStrength: 0) } }
+
+        // Rows first, from columns inside the boxes (away from their vertical lines).
+        let insideColumns = boxes.map { ($0.minX + 0.2 * $0.width, $0.maxX - 0.2 * $0.width) }
+        let rowProfile = Ridge(window.profile(alongRows: true, spans: insideColumns), width: lineWidth)
+        let horizontal = lines.filter { line in
+            line.horizontal && line.position > area.minY && line.position < area.maxY
+                && insideColumns.contains { line.from < $0.0 && line.to > $0.1 }
+        }.map(\.position)
+        let dy = rowProfile.bestShift(of: horizontal, radius: radius, step: parameters.step)
+
+        // Then columns, from rows inside the (shifted) boxes.
+        let insideRows = [(union.minY + 0.2 * union.height + dy.shift, union.maxY - 0.2 * union.height + dy.shift)]
+        let columnProfile = Ridge(window.profile(alongRows: false, spans: insideRows), width: lineWidth)
+        let vertical = lines.filter { line in
+            !line.horizontal && line.position > area.minX && line.position < area.maxX
+                && line.from < insideRows[0].0 && line.to > insideRows[0].1
+        }.map(\.position)
+        let dx = columnProfile.bestShift(of: vertical, radius: radius, step: parameters.step)
+
+        // Line strength: the mean ridge per line over what a full-contrast line would give.
+        let contrast = max(1, window.contrast)
+        let rowsSpan = insideRows.reduce(0) { $0 + ($1.1 - $1.0) }
+        let columnsSpan = insideColumns.reduce(0) { $0 + ($1.1 - $1.0) }
+        let strengthX = dx.strength / Double(max(1, vertical.count)) / (contrast * rowsSpan)
+        let strengthY = dy.strength / Double(max(1, horizontal.count)) / (contrast * columnsSpan)
+        let strength = min(1, (strengthX + strengthY) / 2)
+        let shift = Point(dx.shift, dy.shift)
+        return boxes.map { box in
+            LocatedBox(rect: Rect(x: box.x + shift.x, y: box.y + shift.y, width: box.width, height: box.height),
+                       shift: shift, lineStrength: strength)
+        }
+    }
+}
+
+/// Darkness (paper level minus gray, never negative) in a window of the rectified page.
+struct Darkness {
+    let origin: (x: Int, y: Int)
+    let width: Int
+    let height: Int
+    let values: [Float]
+    /// Paper level minus the darkest pixels' level: the window's ink contrast.
+    let contrast: Double
+
+    var isEmpty: Bool { width < 3 || height < 3 }
+
+    init(_ gray: Image, around rect: Rect) {
+        let x0 = max(0, Int(rect.minX)), y0 = max(0, Int(rect.minY))
+        let x1 = min(gray.width, Int(rect.maxX.rounded(.up))), y1 = min(gray.height, Int(rect.maxY.rounded(.up)))
+        origin = (x0, y0)
+        width = max(0, x1 - x0)
+        height = max(0, y1 - y0)
+        var histogram = [Int](repeating: 0, count: 256)
+        for y in y0 ..< max(y0, y1) { for x in x0 ..< max(x0, x1) { histogram[Int(gray[x, y])] += 1 } }
+        let total = width * height
+        func percentile(_ p: Double) -> Double {
+            var seen = 0
+            for (level, count) in histogram.enumerated() {
+                seen += count
+                if Double(seen) >= p * Double(total) { return Double(level) }
+            }
+            return 255
+        }
+        // Most of a window around boxes is paper; its upper percentiles are the paper level.
+        let paper = total > 0 ? percentile(0.8) : 255
+        contrast = paper - (total > 0 ? percentile(0.01) : 0)
+        var values = [Float](repeating: 0, count: total)
+        for y in 0 ..< height {
+            for x in 0 ..< width { values[y * width + x] = Float(max(0, paper - Double(gray[x0 + x, y0 + y]))) }
+        }
+        self.values = values
+    }
+
+    /// Sums darkness across the window: for `alongRows`, one value per row (y), summed over the
+    /// given column spans; otherwise one value per column (x), summed over the row spans.
+    /// Spans are in canonical pixels; the profile is indexed from the window's origin.
+    func profile(alongRows: Bool, spans: [(Double, Double)]) -> Profile {
+        let length = alongRows ? height : width
+        var sums = [Double](repeating: 0, count: length)
+        for (from, to) in spans {
+            let base = alongRows ? origin.x : origin.y
+            let limit = alongRows ? width : height
+            let a = max(0, Int(from) - base), b = min(limit, Int(to.rounded(.up)) - base)
+            guard a < b else { continue }
+            for i in 0 ..< length {
+                var sum: Float = 0
+                for j in a ..< b { sum += alongRows ? values[i * width + j] : values[j * width + i] }
+                sums[i] += Double(sum)
+            }
+        }
+        return Profile(values: sums, origin: Double(alongRows ? origin.y : origin.x))
+    }
+}
+
+/// A 1-D profile indexed by canonical pixel, pixel i covering [origin + i, origin + i + 1).
+struct Profile {
+    var values: [Double]
+    var origin: Double
+
+    /// Linear interpolation at a canonical position (pixel centres at +0.5); 0 outside.
+    func at(_ position: Double) -> Double {
+        let t = position - origin - 0.5
+        let i = Int(t.rounded(.down))
+        let f = t - Double(i)
+        func v(_ k: Int) -> Double { k >= 0 && k < values.count ? values[k] : 0 }
+        return v(i) * (1 - f) + v(i + 1) * f
+    }
+}
+
+/// A profile with broad features removed: each value minus the mean of its neighbours two
+/// line-widths away, floored at zero. Thin dark lines stay; filled areas and gradients go.
+struct Ridge {
+    let profile: Profile
+    /// The printed line's width, canonical pixels.
+    let width: Double
+
+    init(_ raw: Profile, width: Double) {
+        self.width = width
+        let k = max(2, Int((2 * width).rounded()))
+        let v = raw.values
+        var ridge = [Double](repeating: 0, count: v.count)
+        for i in v.indices {
+            let left = v[max(0, i - k)], right = v[min(v.count - 1, i + k)]
+            ridge[i] = max(0, v[i] - (left + right) / 2)
+        }
+        profile = Profile(values: ridge, origin: raw.origin)
+    }
+
+    /// The shift within ±radius that maximises the ridge under lines of the printed width at
+    /// the given positions, refined to sub-pixel by a parabola through the best step and its
+    /// neighbours. Matching the whole width (not the centre alone) gives a single peak where a
+    /// flat-topped line would leave a plateau.
+    func bestShift(of lines: [Double], radius: Double, step: Double) -> (shift: Double, strength: Double) {
+        let taps = [-0.5, -0.25, 0, 0.25, 0.5].map { $0 * width }
+        func score(_ shift: Double) -> Double {
+            lines.reduce(0) { sum, line in sum + taps.reduce(0) { $0 + profile.at(line + shift + $1) } / Double(taps.count) }
+        }
+        let steps = Int((radius / step).rounded())
+        var best = (shift: 0.0, score: score(0))
+        for i in -steps ... steps {
+            let shift = Double(i) * step
+            let value = score(shift)
+            // Prefer the smaller shift on ties, so a featureless profile leaves the box alone.
+            if value > best.score + 1e-9 || (abs(value - best.score) <= 1e-9 && abs(shift) < abs(best.shift)) {
+                best = (shift, value)
+            }
+        }
+        let (a, b, c) = (score(best.shift - step), best.score, score(best.shift + step))
+        let curvature = a - 2 * b + c
+        let offset = curvature < 0 ? max(-0.5, min(0.5, 0.5 * (a - c) / curvature)) * step : 0
+        return (best.shift + offset, best.score)
+    }
+}

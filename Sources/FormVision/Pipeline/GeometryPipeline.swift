@@ -1,0 +1,90 @@
+/// Everything the geometry pipeline learns about one photo.
+public struct PageGeometry: Sendable {
+    public var template: FormTemplate
+    /// The page's corners in photo pixels (top-left, top-right, bottom-right, bottom-left of the
+    /// upright page).
+    public var pageCorners: [Point]
+    public var markers: [DetectedMarker]
+    public var rectified: RectifiedPage
+    /// Every field's boxes after fine alignment (canonical pixels).
+    public var fields: [LocatedField]
+    public var quality: QualityReport
+
+    /// A located box's corners in photo pixels, in page order.
+    public func photoCorners(of box: LocatedBox) -> [Point] { box.rect.corners.map(rectified.photoPoint) }
+}
+
+/// The stages from a photo to located boxes, chained: markers → page → rectification →
+/// fine alignment → quality. Each stage is a value with its own `Parameters`; the pipeline holds
+/// no state between photos and can be shared across threads.
+public struct GeometryPipeline: Sendable {
+    public var detector = MarkerDetector()
+    public var locator: PageLocator
+    public var rectifier = Rectifier()
+    public var aligner = BoxAligner()
+    public var assessor = QualityAssessor()
+
+    public init(catalog: TemplateCatalog = .builtIn) {
+        locator = PageLocator(catalog: catalog)
+    }
+
+    /// Runs every stage on an upright RGB photo.
+    ///
+    /// - Parameter trace: Receives the stage images when enabled.
+    /// - Throws: `PipelineError` when no page can be placed.
+    public func run(_ photo: Image, trace: inout PipelineTrace) throws(PipelineError) -> PageGeometry {
+        do {
+            let gray = photo.grayscale()
+            let markers = try detector.detect(in: gray)
+            try trace.record("1-markers") { () throws(ImageError) in try DebugDrawing.markers(markers, on: photo) }
+            let page = try locator.locate(markers)
+            let placement = assessor.placementReasons(page, photoWidth: photo.width, photoHeight: photo.height)
+            let rectified = try rectifier.rectify(photo, page: page)
+            try trace.record("2-rectified") { rectified.image }
+            let fields = aligner.align(rectified)
+            try trace.record("3-boxes") { () throws(ImageError) in try DebugDrawing.boxes(fields, on: rectified.image) }
+            let quality = assessor.assess(rectified, fields: fields, boxHeight: placement.boxHeight, placement: placement.reasons)
+            return PageGeometry(template: page.template, pageCorners: page.pageCorners, markers: page.markers,
+                                rectified: rectified, fields: fields, quality: quality)
+        } catch let error as PipelineError {
+            throw error
+        } catch let error as ImageError {
+            throw .image(error)
+        } catch {
+            throw .image(.internalFailure(detail: "\(error)"))
+        }
+    }
+}
+
+/// Debug pictures of the stages.
+enum DebugDrawing {
+    static func markers(_ markers: [DetectedMarker], on photo: Image) throws(ImageError) -> Image {
+        var image = photo
+        let thickness = max(2, Double(max(photo.width, photo.height)) / 600)
+        for marker in markers {
+            try polygon(marker.corners, on: &image, thickness: thickness, color: [0, 90, 255])
+            // The top-left corner, so the marker's rotation shows.
+            let c = marker.corners[0] - Point(0.5, 0.5)
+            try _Shim.drawLine(&image, from: c, to: c, thickness: thickness * 4, color: [255, 0, 0])
+        }
+        return image
+    }
+
+    static func boxes(_ fields: [LocatedField], on page: Image) throws(ImageError) -> Image {
+        var image = page
+        for field in fields {
+            for box in field.boxes {
+                let color: [UInt8] = box.lineStrength > 0.2 ? [230, 0, 0] : [255, 140, 0]
+                try polygon(box.rect.corners, on: &image, thickness: 1, color: color)
+            }
+        }
+        return image
+    }
+
+    static func polygon(_ corners: [Point], on image: inout Image, thickness: Double, color: [UInt8]) throws(ImageError) {
+        for i in corners.indices {
+            let a = corners[i] - Point(0.5, 0.5), b = corners[(i + 1) % corners.count] - Point(0.5, 0.5)
+            try _Shim.drawLine(&image, from: a, to: b, thickness: thickness, color: color)
+        }
+    }
+}

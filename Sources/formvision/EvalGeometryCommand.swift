@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import FormVision
+
+/// `formvision eval-geometry DIR`: the geometry pipeline against a labelled corpus.
+struct EvalGeometryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval-geometry",
+        abstract: "Measure page identification and box position error on a labelled corpus (synth output).",
+        discussion: """
+            Reads DIR/manifest.json and each photo's label; runs the geometry pipeline; prints, per \
+            level, how many pages were identified, wrongly identified, failed (with the error kinds) \
+            or asked for a retake, and the box corner error in canonical pixels (median, p90, p99, \
+            max). --json prints the same as one JSON object.
+            """
+    )
+
+    @Argument(help: "A corpus directory with manifest.json.")
+    var corpus: String
+
+    @Option(help: "Evaluate at most this many photos.")
+    var limit: Int?
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    struct LevelResult: Encodable {
+        var photos = 0
+        var identified = 0
+        var wrongPage = 0
+        var failed: [String: Int] = [:]
+        var retake: [String: Int] = [:]
+        var boxErrors: ErrorSummary?
+        var pageCornerErrors: ErrorSummary?
+        var secondsPerPhoto = 0.0
+    }
+
+    struct Manifest: Decodable {
+        struct Item: Decodable {
+            var image: String
+            var label: String
+            var level: String
+        }
+        var items: [Item]
+    }
+
+    func run() throws {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let manifest = try decoder.decode(Manifest.self, from: Data(contentsOf: URL(fileURLWithPath: "\(corpus)/manifest.json")))
+        let pipeline = GeometryPipeline()
+        let imageDecoder = ImageDecoder(options: DecodeOptions(pixelFormat: .rgb8))
+        var results: [String: LevelResult] = [:]
+        var boxErrors: [String: [Double]] = [:], pageErrors: [String: [Double]] = [:], seconds: [String: Double] = [:]
+        let items = Array(manifest.items.prefix(limit ?? manifest.items.count))
+        for (index, item) in items.enumerated() {
+            let label = try decoder.decode(PhotoLabel.self, from: Data(contentsOf: URL(fileURLWithPath: "\(corpus)/\(item.label)")))
+            var result = results[item.level, default: LevelResult()]
+            result.photos += 1
+            let started = Date()
+            var trace = PipelineTrace()
+            do throws(PipelineError) {
+                let photo: Image
+                do throws(ImageError) { photo = try imageDecoder.decode(contentsOfFile: "\(corpus)/\(item.image)") } catch { throw .image(error) }
+                let geometry = try pipeline.run(photo, trace: &trace)
+                let comparison = GeometryComparison(label: label, geometry: geometry)
+                if comparison.templateMatches {
+                    result.identified += 1
+                    boxErrors[item.level, default: []] += comparison.cornerErrors
+                    pageErrors[item.level, default: []] += comparison.pageCornerErrors
+                } else {
+                    result.wrongPage += 1
+                    Output.error("\(item.image): identified as \(geometry.template.id), labelled \(label.template)")
+                }
+                for reason in geometry.quality.reasons { result.retake[reason.kind, default: 0] += 1 }
+            } catch {
+                result.failed[error.kind, default: 0] += 1
+                Output.error("\(item.image): \(error.description)")
+            }
+            seconds[item.level, default: 0] += Date().timeIntervalSince(started)
+            results[item.level] = result
+            Output.progress("eval-geometry: \(index + 1)/\(items.count) photos")
+        }
+        Output.progressDone()
+        for level in results.keys {
+            results[level]!.boxErrors = ErrorSummary(boxErrors[level] ?? [])
+            results[level]!.pageCornerErrors = ErrorSummary(pageErrors[level] ?? [])
+            results[level]!.secondsPerPhoto = seconds[level, default: 0] / Double(max(1, results[level]!.photos))
+        }
+        if json {
+            try Output.jsonLine(results, pretty: true)
+            return
+        }
+        print("level   photos  identified  wrong  failed  retake   box error (canonical px) median / p90 / p99 / max   s/photo")
+        for level in ["scan", "phone", "hard"] + results.keys.filter({ !["scan", "phone", "hard"].contains($0) }).sorted() {
+            guard let r = results[level], let e = r.boxErrors else { continue }
+            let failed = r.failed.values.reduce(0, +), retake = r.retake.values.reduce(0, +)
+            print(String(format: "%-7@ %6d  %10d  %5d  %6d  %6d   %6.2f / %5.2f / %5.2f / %6.2f   %7.2f", level as NSString, r.photos,
+                         r.identified, r.wrongPage, failed, retake, e.median, e.p90, e.p99, e.max, r.secondsPerPhoto))
+            if !r.failed.isEmpty { print("        failures: \(r.failed.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))") }
+            if !r.retake.isEmpty { print("        retake reasons: \(r.retake.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))") }
+        }
+    }
+}
