@@ -8,6 +8,8 @@ public struct PageGeometry: Sendable {
     public var rectified: RectifiedPage
     /// Every field's boxes after fine alignment (canonical pixels).
     public var fields: [LocatedField]
+    /// Every box's cell, field by field, ready for the classifier.
+    public var cells: [[CellImage]]
     public var quality: QualityReport
 
     /// A located box's corners in photo pixels, in page order.
@@ -23,6 +25,7 @@ public struct GeometryPipeline: Sendable {
     public var rectifier = Rectifier()
     public var aligner = BoxAligner()
     public var assessor = QualityAssessor()
+    public var extractor = CellExtractor()
 
     public init(catalog: TemplateCatalog = .builtIn) {
         locator = PageLocator(catalog: catalog)
@@ -44,8 +47,10 @@ public struct GeometryPipeline: Sendable {
             let fields = aligner.align(rectified)
             try trace.record("3-boxes") { () throws(ImageError) in try DebugDrawing.boxes(fields, on: rectified.image) }
             let quality = assessor.assess(rectified, fields: fields, boxHeight: placement.boxHeight, placement: placement.reasons)
+            let cells = extractor.extract(rectified, fields: fields)
+            try trace.record("4-cells") { DebugDrawing.mosaic(cells) }
             return PageGeometry(template: page.template, pageCorners: page.pageCorners, markers: page.markers,
-                                rectified: rectified, fields: fields, quality: quality)
+                                rectified: rectified, fields: fields, cells: cells, quality: quality)
         } catch let error as PipelineError {
             throw error
         } catch let error as ImageError {
@@ -76,6 +81,24 @@ enum DebugDrawing {
             for box in field.boxes {
                 let color: [UInt8] = box.lineStrength > 0.2 ? [230, 0, 0] : [255, 140, 0]
                 try polygon(box.rect.corners, on: &image, thickness: 1, color: color)
+            }
+        }
+        return image
+    }
+
+    /// The cells as a mosaic: one field per row segment, its boxes side by side, six fields a
+    /// row, ink dark on white with a gray gap between fields.
+    static func mosaic(_ cells: [[CellImage]]) -> Image {
+        let side = CellImage.side, gap = 6, perRow = 6
+        let fieldWidth = 3 * side + gap
+        let rows = (cells.count + perRow - 1) / perRow
+        var image = Image(width: perRow * fieldWidth + gap, height: rows * (side + gap) + gap, format: .gray8, fill: 160)
+        for (f, field) in cells.enumerated() {
+            let ox = gap + (f % perRow) * fieldWidth, oy = gap + (f / perRow) * (side + gap)
+            for (b, cell) in field.enumerated() where b < 3 {
+                for y in 0 ..< side {
+                    for x in 0 ..< side { image[ox + b * side + x, oy + y] = 255 - cell.pixels[y * side + x] }
+                }
             }
         }
         return image
