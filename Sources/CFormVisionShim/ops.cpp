@@ -2,7 +2,10 @@
 // status, and wraps caller-owned buffers in cv::Mat headers without copying them.
 #include "shim_common.h"
 
+#include <algorithm>
+#include <cmath>
 #include <new>
+#include <vector>
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -178,6 +181,42 @@ extern "C" fv_status fv_filter(const uint8_t *src, uint8_t *dst, int32_t width, 
         const cv::Mat k(kernel_height, kernel_width, CV_32F, const_cast<float *>(kernel));
         cv::filter2D(in, out, -1, k, cv::Point(-1, -1), 0, cv::BORDER_REPLICATE);
         return still_in_place(out, dst, error);
+    });
+}
+
+extern "C" fv_status fv_find_quadrilaterals(const uint8_t *pixels, int32_t width, int32_t height,
+                                            size_t stride, double threshold, double epsilon_fraction,
+                                            double min_area_fraction, double *quads, int32_t capacity,
+                                            int32_t *count, fv_error *error) {
+    if (!fv_valid_buffer(pixels, width, height, stride, 1) || count == NULL ||
+        (quads == NULL && capacity > 0) || !(epsilon_fraction > 0)) {
+        return fv_fail(error, FV_ERR_ARGUMENT, "fv_find_quadrilaterals: invalid argument");
+    }
+    return guarded(error, [&] {
+        const cv::Mat in = wrap(pixels, width, height, stride, 1);
+        cv::Mat binary;
+        const int type = threshold < 0 ? cv::THRESH_BINARY | cv::THRESH_OTSU : cv::THRESH_BINARY;
+        cv::threshold(in, binary, threshold < 0 ? 0 : threshold, 255, type);
+        std::vector<std::vector<cv::Point>> contours;
+        cv::findContours(binary, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
+        std::vector<std::pair<double, std::vector<cv::Point>>> found;
+        const double minimum = min_area_fraction * (double)width * (double)height;
+        for (const auto &contour : contours) {
+            std::vector<cv::Point> polygon;
+            cv::approxPolyDP(contour, polygon, epsilon_fraction * cv::arcLength(contour, true), true);
+            if (polygon.size() != 4 || !cv::isContourConvex(polygon)) continue;
+            const double area = std::fabs(cv::contourArea(polygon));
+            if (area >= minimum) found.emplace_back(area, polygon);
+        }
+        std::sort(found.begin(), found.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
+        *count = (int32_t)found.size();
+        for (int32_t i = 0; i < capacity && i < (int32_t)found.size(); i++) {
+            for (int k = 0; k < 4; k++) {
+                quads[8 * i + 2 * k] = found[i].second[k].x;
+                quads[8 * i + 2 * k + 1] = found[i].second[k].y;
+            }
+        }
+        return FV_OK;
     });
 }
 

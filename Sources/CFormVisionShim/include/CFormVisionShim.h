@@ -213,6 +213,19 @@ fv_status fv_filter(const uint8_t *src, uint8_t *dst, int32_t width, int32_t hei
                     int32_t channels, const float *kernel, int32_t kernel_width,
                     int32_t kernel_height, fv_error *error);
 
+/// Finds convex quadrilaterals among the outlines of bright regions of a gray image: the
+/// candidates for a sheet of paper.
+///
+/// The image is thresholded at `threshold` (0–255; pass a negative value for Otsu's
+/// threshold), outer contours are traced, each is simplified with a tolerance of
+/// `epsilon_fraction` of its perimeter, and the convex four-sided ones with an area of at least
+/// `min_area_fraction` of the image are kept, largest first. Writes up to `capacity` quads
+/// (8 doubles each: x0, y0, … x3, y3 in OpenCV's pixel-centre coordinates, in contour order)
+/// and the number kept to `*count`.
+fv_status fv_find_quadrilaterals(const uint8_t *pixels, int32_t width, int32_t height, size_t stride,
+                                 double threshold, double epsilon_fraction, double min_area_fraction,
+                                 double *quads, int32_t capacity, int32_t *count, fv_error *error);
+
 // MARK: - Drawing (OpenCV, anti-aliased)
 
 /// Draws a straight line of `thickness` pixels (rounded to a whole number, at least 1) in

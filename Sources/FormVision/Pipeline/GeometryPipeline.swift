@@ -21,6 +21,7 @@ public struct PageGeometry: Sendable {
 /// no state between photos and can be shared across threads.
 public struct GeometryPipeline: Sendable {
     public var detector = MarkerDetector()
+    public var borderFinder = PageBorderFinder()
     public var locator: PageLocator
     public var rectifier = Rectifier()
     public var aligner = BoxAligner()
@@ -40,7 +41,13 @@ public struct GeometryPipeline: Sendable {
             let gray = photo.grayscale()
             let markers = try detector.detect(in: gray)
             try trace.record("1-markers") { () throws(ImageError) in try DebugDrawing.markers(markers, on: photo) }
-            let page = try locator.locate(markers)
+            var located = Result { () throws(PipelineError) in try locator.locate(markers) }
+            if case .failure(.tooFewMarkers(_, 1, _)) = located {
+                // One marker: let the sheet's outline place the rest.
+                let borders = try borderFinder.find(in: gray)
+                located = Result { () throws(PipelineError) in try locator.locate(markers, pageBorders: borders) }
+            }
+            let page = try located.get()
             let placement = assessor.placementReasons(page, photoWidth: photo.width, photoHeight: photo.height)
             let rectified = try rectifier.rectify(photo, page: page)
             try trace.record("2-rectified") { rectified.image }

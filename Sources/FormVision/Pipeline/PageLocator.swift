@@ -42,7 +42,12 @@ public struct PageLocator: Sendable {
         self.parameters = parameters
     }
 
-    public func locate(_ markers: [DetectedMarker]) throws(PipelineError) -> LocatedPage {
+    /// Identifies the page and places it.
+    ///
+    /// - Parameter pageBorders: Candidate outlines of the sheet (photo pixels, see
+    ///   `PageBorderFinder`), used only when a single marker of the page was found: the marker
+    ///   fixes which corner of the outline is which, the outline fixes the rest.
+    public func locate(_ markers: [DetectedMarker], pageBorders: [[Point]] = []) throws(PipelineError) -> LocatedPage {
         // Vote: each marker for the templates that print it.
         var votes: [String: Int] = [:]
         for marker in markers {
@@ -58,10 +63,49 @@ public struct PageLocator: Sendable {
         var byID: [Int: DetectedMarker] = [:]
         for marker in mine where (byID[marker.id]?.decisionMargin ?? -1) < marker.decisionMargin { byID[marker.id] = marker }
         mine = byID.values.sorted { $0.id < $1.id }
-        guard mine.count >= parameters.minimumMarkers else {
+        if mine.count < parameters.minimumMarkers {
+            if mine.count == 1, let page = fitWithBorder(template, mine[0], pageBorders) { return page }
             throw .tooFewMarkers(template: template.id, found: mine.count, needed: parameters.minimumMarkers)
         }
         return try fit(template, mine)
+    }
+
+    /// Places the page from one marker and the sheet's outline: tries each way of matching the
+    /// outline's corners to the page's (four turns, both directions) and keeps the one that
+    /// also puts the marker where it was found.
+    func fitWithBorder(_ template: FormTemplate, _ marker: DetectedMarker, _ borders: [[Point]]) -> LocatedPage? {
+        guard let printed = template.markers.first(where: { $0.id == marker.id && $0.family == marker.family }) else { return nil }
+        let side = Self.side(marker)
+        var best: LocatedPage?
+        for quad in borders where Self.contains(quad, marker.center) {
+            for reversed in [false, true] {
+                let ordered = reversed ? Array(quad.reversed()) : quad
+                for turn in 0 ..< 4 {
+                    let corners = (0 ..< 4).map { ordered[($0 + turn) % 4] }
+                    let source = template.pageRect.corners + printed.rect.corners
+                    guard let h = Homography.fitting(from: source, to: corners + marker.corners) else { continue }
+                    let error = Self.markerError(template, marker, h)
+                    if error < (best?.residual ?? .infinity) {
+                        best = LocatedPage(template: template, pageToPhoto: h, markers: [marker], residual: error)
+                    }
+                }
+            }
+        }
+        guard let best, best.residual <= 2 * parameters.maximumResidualFraction * side else { return nil }
+        return best
+    }
+
+    /// Whether a point lies inside a convex quadrilateral (either winding).
+    static func contains(_ quad: [Point], _ p: Point) -> Bool {
+        var sign = 0.0
+        for i in 0 ..< 4 {
+            let a = quad[i], b = quad[(i + 1) % 4]
+            let cross = (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x)
+            if cross != 0 {
+                if sign == 0 { sign = cross } else if (cross > 0) != (sign > 0) { return false }
+            }
+        }
+        return true
     }
 
     /// Fits the homography to the markers, dropping inconsistent ones one at a time.

@@ -306,6 +306,25 @@ enum _Shim {
         return (Array(cells.prefix(Int(side * side))), Int(side), Int(border))
     }
 
+    /// The corresponding C function is `fv_find_quadrilaterals`. Corners are in our pixel
+    /// convention (centres at +0.5), in contour order; largest quad first.
+    static func findQuadrilaterals(_ image: Image, threshold: Double?, epsilonFraction: Double,
+                                   minimumAreaFraction: Double, capacity: Int = 8) throws(ImageError) -> [[Point]] {
+        guard image.format == .gray8, !image.isEmpty else { throw .invalidImage(reason: "quad finding needs a gray image") }
+        var quads = [Double](repeating: 0, count: 8 * capacity)
+        var count: Int32 = 0
+        var error = fv_error()
+        let status = image.storage.withUnsafeBufferPointer { pixels in
+            fv_find_quadrilaterals(pixels.baseAddress, Int32(image.width), Int32(image.height), image.rowStride,
+                                   threshold ?? -1, epsilonFraction, minimumAreaFraction, &quads, Int32(capacity),
+                                   &count, &error)
+        }
+        try check(status, error, format: nil)
+        return (0 ..< min(Int(count), capacity)).map { i in
+            (0 ..< 4).map { k in Point(quads[8 * i + 2 * k] + 0.5, quads[8 * i + 2 * k + 1] + 0.5) }
+        }
+    }
+
     /// A tag as the shim reports it: libapriltag's corner order and pixel convention.
     struct AprilTagDetection {
         var id: Int
