@@ -22,6 +22,9 @@ struct LocateCommand: ParsableCommand {
     @Option(help: "Write each stage's image (markers, rectified page, boxes, cells) into this directory.")
     var debugDir: String?
 
+    @Flag(help: "Print one line of text per photo instead of JSON.")
+    var summary = false
+
     func validate() throws {
         guard !images.isEmpty else { throw ValidationError("give at least one photo") }
     }
@@ -44,7 +47,7 @@ struct LocateCommand: ParsableCommand {
                 Output.error(Output.message(for: path, error))
                 record = LocateRecord(image: path, error: error)
             }
-            try Output.jsonLine(record)
+            if summary { print(record.summary) } else { try Output.jsonLine(record) }
             if let debugDir { try writeTrace(trace, for: path, into: debugDir) }
         }
         if failures > 0 { throw ExitCode(1) }
@@ -62,6 +65,25 @@ struct LocateCommand: ParsableCommand {
 
 /// One line of `locate` output.
 struct LocateRecord: Encodable {
+    enum CodingKeys: String, CodingKey {
+        case image, template, page, status, retakeReasons, error, pageCorners, boxes, markers, quality
+    }
+
+    /// Writes `template` and `page` as null when the page was not identified, as documented.
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(image, forKey: .image)
+        try c.encode(template, forKey: .template)
+        try c.encode(page, forKey: .page)
+        try c.encode(status, forKey: .status)
+        try c.encode(retakeReasons, forKey: .retakeReasons)
+        try c.encodeIfPresent(error, forKey: .error)
+        try c.encodeIfPresent(pageCorners, forKey: .pageCorners)
+        try c.encodeIfPresent(boxes, forKey: .boxes)
+        try c.encodeIfPresent(markers, forKey: .markers)
+        try c.encodeIfPresent(quality, forKey: .quality)
+    }
+
     struct Problem: Encodable {
         var kind: String
         var message: String
@@ -94,6 +116,19 @@ struct LocateRecord: Encodable {
         let q = geometry.quality
         quality = ["box_height": q.boxHeight, "paper_level": q.paperLevel, "contrast": q.contrast,
                    "sharpness": q.sharpness, "glare": q.glare]
+    }
+
+    /// One line of text: the photo, its page, the status and the numbers that decided it.
+    var summary: String {
+        guard let template else { return "\(image): error: \(error?.message ?? "")" }
+        let boxCount = boxes?.values.reduce(0) { $0 + $1.count } ?? 0
+        var line = "\(image): \(template) \(status), \(markers?.count ?? 0) markers, \(boxes?.count ?? 0) fields, \(boxCount) boxes"
+        if let q = quality {
+            line += String(format: ", box height %.0f px, sharpness %.2f, contrast %.0f", q["box_height"] ?? 0,
+                           q["sharpness"] ?? 0, q["contrast"] ?? 0)
+        }
+        if !retakeReasons.isEmpty { line += "; retake: " + retakeReasons.map(\.message).joined(separator: "; ") }
+        return line
     }
 
     init(image: String, error: PipelineError) {

@@ -182,3 +182,33 @@ struct CLI {
         #expect(result.stderr.contains("cannot load digits.png"))
     }
 }
+
+@Suite struct LocateCLITests {
+    static let sample = Fixtures.repositoryRoot.appendingPathComponent("SampleForms/photos/c-hasil-kwk-2-p2-scan-0007.jpg").path
+
+    @Test func locatePrintsTheDocumentedKeys() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let noForm = try Fixtures.write(try ImageEncoder.jpeg(Fixtures.scene(width: 400, height: 300, format: .rgb8)),
+                                        to: directory, name: "table.jpg")
+        let result = try CLI.run(["locate", Self.sample, noForm, "--debug-dir", directory.path])
+        #expect(result.status == 1) // the second photo has no form
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 2)
+        let ok = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        #expect(ok["template"] as? String == "c-hasil-kwk-p2-2")
+        #expect(ok["page"] as? Int == 2)
+        #expect(ok["status"] as? String == "ok")
+        #expect((ok["page_corners"] as? [[Double]])?.count == 4)
+        let boxes = try #require(ok["boxes"] as? [String: [[[Double]]]])
+        #expect(boxes.count == 5 && boxes["votes_total"]?.count == 3 && boxes["votes_total"]?[0].count == 4)
+        let failed = try #require(try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any])
+        #expect(failed["status"] as? String == "error")
+        #expect(failed["template"] is NSNull || failed["template"] == nil)
+        #expect((failed["error"] as? [String: String])?["kind"] == "markers_not_found")
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        let written = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        for stage in ["1-markers", "2-rectified", "3-boxes", "4-cells"] {
+            #expect(written.contains("c-hasil-kwk-2-p2-scan-0007-\(stage).png"))
+        }
+    }
+}
