@@ -1,7 +1,7 @@
 // Drawing through OpenCV's imgproc: lines, polygons and Hershey text, all anti-aliased.
 // Coordinates arrive as doubles and are passed to OpenCV in fixed point with `kShift`
 // fractional bits, so sub-pixel positions are kept.
-#include "shim_common.h"
+#include "shim_cxx.h"
 
 #include <cmath>
 #include <new>
@@ -15,17 +15,7 @@ namespace {
 constexpr int kShift = 4;
 constexpr double kOne = 1 << kShift;
 
-template <typename Body> fv_status guarded(fv_error *error, Body body) noexcept {
-    try {
-        return body();
-    } catch (const cv::Exception &exception) {
-        return fv_fail(error, FV_ERR_INTERNAL, exception.what());
-    } catch (const std::bad_alloc &) {
-        return fv_fail(error, FV_ERR_NO_MEMORY, "out of memory");
-    } catch (...) {
-        return fv_fail(error, FV_ERR_INTERNAL, "unknown C++ exception");
-    }
-}
+using fv::guarded;
 
 cv::Point fixed(double x, double y) {
     return cv::Point((int)std::lround(x * kOne), (int)std::lround(y * kOne));

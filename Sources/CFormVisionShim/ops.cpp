@@ -1,6 +1,6 @@
 // Image operations through OpenCV. Every entry point catches every C++ exception and returns a
 // status, and wraps caller-owned buffers in cv::Mat headers without copying them.
-#include "shim_common.h"
+#include "shim_cxx.h"
 
 #include <algorithm>
 #include <cmath>
@@ -11,18 +11,7 @@
 
 namespace {
 
-/// Runs `body`, turning any exception into a status and a message.
-template <typename Body> fv_status guarded(fv_error *error, Body body) noexcept {
-    try {
-        return body();
-    } catch (const cv::Exception &exception) {
-        return fv_fail(error, FV_ERR_INTERNAL, exception.what());
-    } catch (const std::bad_alloc &) {
-        return fv_fail(error, FV_ERR_NO_MEMORY, "out of memory");
-    } catch (...) {
-        return fv_fail(error, FV_ERR_INTERNAL, "unknown C++ exception");
-    }
-}
+using fv::guarded;
 
 /// A cv::Mat header over a caller's buffer; OpenCV neither copies nor frees it.
 cv::Mat wrap(const uint8_t *pixels, int32_t width, int32_t height, size_t stride, int32_t channels) {

@@ -32,6 +32,12 @@ public struct BoxAligner: Sendable {
         public var searchRadius = 3.0
         /// Search step, canonical pixels (sub-pixel peaks are interpolated).
         public var step = 0.25
+        /// Paper bends smoothly, so neighbouring fields move alike. Fields whose centres lie
+        /// within this distance (mm) are neighbours; each field's shift is searched again within
+        /// `neighbourRadius` (mm) of its neighbours' median shift, which overrules a match on a
+        /// crease, a pen stroke or a blurred rule.
+        public var neighbourhood = 60.0
+        public var neighbourRadius = 1.0
 
         public init() {}
     }
@@ -76,53 +82,88 @@ public struct BoxAligner: Sendable {
         let s = page.pixelsPerMM
         let lineWidth = page.template.printing.boxLineWidth * s
         let lines = Self.printedLines(page.template, scale: s)
-        return page.template.fields.map { field in
-            let expected = field.boxes.map { $0.scaled(by: s) }
-            return LocatedField(name: field.name, boxes: align(expected, lines: lines, lineWidth: lineWidth, in: page.gray, scale: s))
+        let expected = page.template.fields.map { $0.boxes.map { $0.scaled(by: s) } }
+        let windows = expected.map { FieldWindow($0, lines: lines, lineWidth: lineWidth, margin: parameters.searchRadius * s, gray: page.gray) }
+        // Pass 1: each field on its own.
+        let first = windows.map { $0.search(around: .zero, radius: parameters.searchRadius * s, step: parameters.step) }
+        // Pass 2: each field near its neighbours' median shift.
+        let centres = expected.map { boxes in boxes.reduce(Point.zero) { $0 + $1.center } / Double(boxes.count) }
+        let reach = parameters.neighbourhood * s
+        let located = windows.indices.map { i -> (Point, Double) in
+            let neighbours = centres.indices.filter { $0 != i && centres[$0].distance(to: centres[i]) <= reach }
+            guard !neighbours.isEmpty else { return first[i] }
+            let median = Point(Self.median(neighbours.map { first[$0].0.x }), Self.median(neighbours.map { first[$0].0.y }))
+            return windows[i].search(around: median, radius: parameters.neighbourRadius * s, step: parameters.step)
+        }
+        return page.template.fields.indices.map { i in
+            let (shift, strength) = located[i]
+            let boxes = expected[i].map { box in
+                LocatedBox(rect: Rect(x: box.x + shift.x, y: box.y + shift.y, width: box.width, height: box.height),
+                           shift: shift, lineStrength: strength)
+            }
+            return LocatedField(name: page.template.fields[i].name, boxes: boxes)
         }
     }
 
-    func align(_ boxes: [Rect], lines: [PrintedLine], lineWidth: Double, in gray: Image, scale: Double) -> [LocatedBox] {
-        let radius = parameters.searchRadius * scale
-        let margin = radius + 3 * lineWidth
-        let union = boxes.dropFirst().reduce(boxes[0]) { a, b in
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+
+}
+
+/// The darkness around one field and the printed lines expected in it: where a field's shift is searched.
+struct FieldWindow {
+    let boxes: [Rect]
+    /// The rectangle around all the field's boxes.
+    let union: Rect
+    let window: Darkness
+    let area: Rect
+    let lines: [BoxAligner.PrintedLine]
+    let lineWidth: Double
+    let insideColumns: [(Double, Double)]
+    let rowProfile: Ridge?
+    let horizontal: [Double]
+
+    init(_ boxes: [Rect], lines: [BoxAligner.PrintedLine], lineWidth: Double, margin: Double, gray: Image) {
+        self.boxes = boxes
+        self.lines = lines
+        self.lineWidth = lineWidth
+        union = boxes.dropFirst().reduce(boxes[0]) { a, b in
             Rect(x: min(a.minX, b.minX), y: min(a.minY, b.minY), width: max(a.maxX, b.maxX) - min(a.minX, b.minX),
                  height: max(a.maxY, b.maxY) - min(a.minY, b.minY))
         }
-        let area = union.insetBy(-margin)
-        let window = Darkness(gray, around: area)
-        guard !window.isEmpty else { return boxes.map { LocatedBox(rect: $0, shift: .zero, lineStrength: 0) } }
-
-        // Rows first, from columns inside the boxes (away from their vertical lines).
-        let insideColumns = boxes.map { ($0.minX + 0.2 * $0.width, $0.maxX - 0.2 * $0.width) }
-        let rowProfile = Ridge(window.profile(alongRows: true, spans: insideColumns), width: lineWidth)
-        let horizontal = lines.filter { line in
+        area = union.insetBy(-(margin + 3 * lineWidth))
+        window = Darkness(gray, around: area)
+        // Rows are measured over columns inside the boxes (away from their vertical lines).
+        insideColumns = boxes.map { ($0.minX + 0.2 * $0.width, $0.maxX - 0.2 * $0.width) }
+        let area = self.area, columns = insideColumns
+        horizontal = lines.filter { line in
             line.horizontal && line.position > area.minY && line.position < area.maxY
-                && insideColumns.contains { line.from < $0.0 && line.to > $0.1 }
+                && columns.contains { line.from < $0.0 && line.to > $0.1 }
         }.map(\.position)
-        let dy = rowProfile.bestShift(of: horizontal, radius: radius, step: parameters.step)
+        rowProfile = window.isEmpty ? nil : Ridge(window.profile(alongRows: true, spans: insideColumns), width: lineWidth)
+    }
 
-        // Then columns, from rows inside the (shifted) boxes.
+    /// The best shift within ±radius of `centre` (rows first, then columns inside the shifted
+    /// boxes), and the strength of the lines found (0–1 of a full-contrast line).
+    func search(around centre: Point, radius: Double, step: Double) -> (Point, Double) {
+        guard let rowProfile else { return (centre, 0) }
+        let dy = rowProfile.bestShift(of: horizontal, around: centre.y, radius: radius, step: step)
         let insideRows = [(union.minY + 0.2 * union.height + dy.shift, union.maxY - 0.2 * union.height + dy.shift)]
         let columnProfile = Ridge(window.profile(alongRows: false, spans: insideRows), width: lineWidth)
+        let area = self.area
         let vertical = lines.filter { line in
             !line.horizontal && line.position > area.minX && line.position < area.maxX
                 && line.from < insideRows[0].0 && line.to > insideRows[0].1
         }.map(\.position)
-        let dx = columnProfile.bestShift(of: vertical, radius: radius, step: parameters.step)
-
-        // Line strength: the mean ridge per line over what a full-contrast line would give.
+        let dx = columnProfile.bestShift(of: vertical, around: centre.x, radius: radius, step: step)
         let contrast = max(1, window.contrast)
         let rowsSpan = insideRows.reduce(0) { $0 + ($1.1 - $1.0) }
         let columnsSpan = insideColumns.reduce(0) { $0 + ($1.1 - $1.0) }
         let strengthX = dx.strength / Double(max(1, vertical.count)) / (contrast * rowsSpan)
         let strengthY = dy.strength / Double(max(1, horizontal.count)) / (contrast * columnsSpan)
-        let strength = min(1, (strengthX + strengthY) / 2)
-        let shift = Point(dx.shift, dy.shift)
-        return boxes.map { box in
-            LocatedBox(rect: Rect(x: box.x + shift.x, y: box.y + shift.y, width: box.width, height: box.height),
-                       shift: shift, lineStrength: strength)
-        }
+        return (Point(dx.shift, dy.shift), min(1, (strengthX + strengthY) / 2))
     }
 }
 
@@ -223,18 +264,18 @@ struct Ridge {
     /// the given positions, refined to sub-pixel by a parabola through the best step and its
     /// neighbours. Matching the whole width (not the centre alone) gives a single peak where a
     /// flat-topped line would leave a plateau.
-    func bestShift(of lines: [Double], radius: Double, step: Double) -> (shift: Double, strength: Double) {
+    func bestShift(of lines: [Double], around centre: Double = 0, radius: Double, step: Double) -> (shift: Double, strength: Double) {
         let taps = [-0.5, -0.25, 0, 0.25, 0.5].map { $0 * width }
         func score(_ shift: Double) -> Double {
             lines.reduce(0) { sum, line in sum + taps.reduce(0) { $0 + profile.at(line + shift + $1) } / Double(taps.count) }
         }
         let steps = Int((radius / step).rounded())
-        var best = (shift: 0.0, score: score(0))
+        var best = (shift: centre, score: score(centre))
         for i in -steps ... steps {
-            let shift = Double(i) * step
+            let shift = centre + Double(i) * step
             let value = score(shift)
-            // Prefer the smaller shift on ties, so a featureless profile leaves the box alone.
-            if value > best.score + 1e-9 || (abs(value - best.score) <= 1e-9 && abs(shift) < abs(best.shift)) {
+            // Prefer the shift nearest the centre on ties, so a featureless profile changes nothing.
+            if value > best.score + 1e-9 || (abs(value - best.score) <= 1e-9 && abs(shift - centre) < abs(best.shift - centre)) {
                 best = (shift, value)
             }
         }

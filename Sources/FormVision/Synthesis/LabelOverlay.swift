@@ -11,10 +11,7 @@ public enum LabelOverlay {
         }
         let thickness = max(1, Double(max(image.width, image.height)) / 1500)
         func quad(_ corners: [Point], _ color: [UInt8]) throws(ImageError) {
-            for i in 0 ..< corners.count {
-                let a = corners[i] - Point(0.5, 0.5), b = corners[(i + 1) % corners.count] - Point(0.5, 0.5)
-                try _Shim.drawLine(&image, from: a, to: b, thickness: thickness, color: color)
-            }
+            try DebugDrawing.polygon(corners, on: &image, thickness: thickness, color: color)
         }
         try quad(label.pageCorners, [0, 200, 0])
         for marker in label.markers { try quad(marker.corners, [0, 80, 255]) }

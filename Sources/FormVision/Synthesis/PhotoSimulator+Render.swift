@@ -153,19 +153,24 @@ extension PhotoSimulator {
     func blur(_ photo: inout Image, _ plan: PhotoPlan) throws(ImageError) {
         if plan.blurSigma >= 0.2 { try _Shim.gaussianBlur(&photo, sigma: plan.blurSigma) }
         guard plan.motionLength >= 1.5 else { return }
-        let size = Int(plan.motionLength.rounded(.up)) | 1
+        // A line of samples through the kernel's centre, each splatted bilinearly onto its four
+        // nearest taps: the kernel is exactly symmetric, so the blur smears without shifting.
+        let size = (Int(plan.motionLength.rounded(.up)) + 2) | 1
         var kernel = [Float](repeating: 0, count: size * size)
         let half = Double(size - 1) / 2
-        var taps = 0
-        for i in 0 ..< size * 4 {
-            let t = Double(i) / Double(size * 4 - 1) - 0.5
-            let x = Int((half + t * plan.motionLength * cos(plan.motionAngle)).rounded())
-            let y = Int((half + t * plan.motionLength * sin(plan.motionAngle)).rounded())
-            guard x >= 0, x < size, y >= 0, y < size, kernel[y * size + x] == 0 else { continue }
-            kernel[y * size + x] = 1
-            taps += 1
+        let samples = size * 8
+        for i in 0 ..< samples {
+            let t = (Double(i) / Double(samples - 1) - 0.5) * plan.motionLength
+            let x = half + t * cos(plan.motionAngle), y = half + t * sin(plan.motionAngle)
+            let (ix, iy) = (Int(x.rounded(.down)), Int(y.rounded(.down)))
+            let (fx, fy) = (x - Double(ix), y - Double(iy))
+            for (dx, dy, weight) in [(0, 0, (1 - fx) * (1 - fy)), (1, 0, fx * (1 - fy)), (0, 1, (1 - fx) * fy), (1, 1, fx * fy)] {
+                let (kx, ky) = (ix + dx, iy + dy)
+                if kx >= 0, kx < size, ky >= 0, ky < size { kernel[ky * size + kx] += Float(weight) }
+            }
         }
-        kernel = kernel.map { $0 / Float(max(1, taps)) }
+        let total = kernel.reduce(0, +)
+        kernel = kernel.map { $0 / total }
         try _Shim.filter(&photo, kernel: kernel, width: size, height: size)
     }
 
