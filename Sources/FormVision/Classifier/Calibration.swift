@@ -1,0 +1,56 @@
+/// Confidence calibration: a softmax temperature fitted on validation data, and the expected
+/// calibration error (ECE) that measures how far confidences are from accuracies.
+public enum Calibration {
+    /// The temperature T that minimises the negative log-likelihood of the labels under
+    /// softmax(logits / T), by golden-section search over [0.25, 8].
+    public static func fitTemperature(_ network: DigitNetwork, _ samples: [(cell: [Float], label: DigitClass)]) -> Float {
+        let logits = network.logits(samples.flatMap(\.cell), count: samples.count)
+        func nll(_ t: Double) -> Double {
+            var total = 0.0
+            var row = [Float](repeating: 0, count: 12)
+            for (n, s) in samples.enumerated() {
+                logits.withUnsafeBufferPointer { Kernels.softmax($0.baseAddress! + n * 12, count: 12, temperature: Float(t), into: &row) }
+                total -= log(max(Double(row[s.label.rawValue]), 1e-12))
+            }
+            return total / Double(samples.count)
+        }
+        var (a, b) = (0.25, 8.0)
+        let ratio = (5.0.squareRoot() - 1) / 2
+        for _ in 0 ..< 30 {
+            let c = b - ratio * (b - a), d = a + ratio * (b - a)
+            if nll(c) < nll(d) { b = d } else { a = c }
+        }
+        return Float((a + b) / 2)
+    }
+
+    /// Expected calibration error over `bins` equal-width confidence bins: the sample-weighted
+    /// mean of |accuracy − mean confidence| per bin. Also returns the share of samples that are
+    /// wrong with a top probability of at least 0.99 ("confidently wrong").
+    public static func expectedCalibrationError(_ network: DigitNetwork, _ samples: [(cell: [Float], label: DigitClass)],
+                                                bins: Int = 15) -> (ece: Double, confidentlyWrong: Double) {
+        let p = network.probabilities(samples.flatMap(\.cell), count: samples.count)
+        var count = [Int](repeating: 0, count: bins), correct = [Int](repeating: 0, count: bins)
+        var confidence = [Double](repeating: 0, count: bins)
+        var confidentlyWrong = 0
+        for (n, s) in samples.enumerated() {
+            let row = Array(p[n * 12 ..< (n + 1) * 12])
+            let top = row.indices.max { row[$0] < row[$1] }!
+            let c = Double(row[top])
+            let bin = min(bins - 1, Int(c * Double(bins)))
+            count[bin] += 1
+            confidence[bin] += c
+            if top == s.label.rawValue { correct[bin] += 1 } else if c >= 0.99 { confidentlyWrong += 1 }
+        }
+        var ece = 0.0
+        for i in 0 ..< bins where count[i] > 0 {
+            ece += Double(count[i]) / Double(samples.count) * abs(Double(correct[i]) / Double(count[i]) - confidence[i] / Double(count[i]))
+        }
+        return (ece, Double(confidentlyWrong) / Double(max(1, samples.count)))
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,160 @@
+import Dispatch
+
+/// Trains the digit network with Adam on freshly generated samples every epoch.
+///
+/// Deterministic for a seed and a worker count: every sample comes from its own derived
+/// generator, and the workers' gradients are summed in a fixed order.
+public struct Trainer: Sendable {
+    public struct Parameters: Sendable, Equatable {
+        public var epochs = 12
+        /// Samples generated per epoch.
+        public var samplesPerEpoch = 24_000
+        public var batchSize = 32
+        /// Adam's learning rate, halved every `decayEvery` epochs.
+        public var learningRate: Float = 0.002
+        public var decayEvery = 4
+        public var beta1: Float = 0.9
+        public var beta2: Float = 0.999
+        /// L2 weight decay on weights (not biases).
+        public var weightDecay: Float = 1e-5
+        /// Threads that compute gradients in parallel.
+        public var workers = 2
+        public var seed: UInt64 = 1
+
+        public init() {}
+    }
+
+    /// What happened in one epoch.
+    public struct EpochReport: Sendable {
+        public var epoch: Int
+        public var loss: Double
+        public var heldOutAccuracy: Double
+        public var seconds: Double
+    }
+
+    public var parameters: Parameters
+
+    public init(parameters: Parameters = Parameters()) {
+        self.parameters = parameters
+    }
+
+    /// Trains from scratch.
+    ///
+    /// - Parameters:
+    ///   - cells: The sample generator (training digits only).
+    ///   - heldOut: Inputs and labels to report accuracy on after every epoch (never trained on).
+    ///   - progress: Called after every epoch.
+    public func train(cells: TrainingCells, heldOut: [(cell: [Float], label: DigitClass)],
+                      progress: (EpochReport) -> Void) throws(ImageError) -> DigitNetwork {
+        let p = parameters
+        var network = DigitNetwork.random(seed: p.seed)
+        let count = DigitNetwork.Layout.parameterCount
+        var m = [Float](repeating: 0, count: count), v = [Float](repeating: 0, count: count)
+        let decayMask = Self.weightMask()
+        var step: Float = 0
+        let root = SeededGenerator(seed: p.seed)
+        for epoch in 1 ... p.epochs {
+            let started = DispatchTime.now()
+            // Generate this epoch's samples.
+            var inputs = [Float](), labels = [Int]()
+            inputs.reserveCapacity(p.samplesPerEpoch * 784)
+            for i in 0 ..< p.samplesPerEpoch {
+                var g = root.derived("epoch-\(epoch)-sample-\(i)")
+                let (cell, label) = try cells.sample(using: &g)
+                inputs += cell
+                labels.append(label.rawValue)
+            }
+            let learningRate = p.learningRate * pow(0.5, Float((epoch - 1) / p.decayEvery))
+            var totalLoss = 0.0
+            var start = 0
+            while start < p.samplesPerEpoch {
+                let end = min(start + p.batchSize, p.samplesPerEpoch)
+                let (gradient, loss) = Self.gradient(network, inputs: inputs, labels: labels, range: start ..< end, workers: p.workers)
+                totalLoss += Double(loss)
+                step += 1
+                let scale = 1 / Float(end - start)
+                let correction1 = 1 - pow(p.beta1, step), correction2 = 1 - pow(p.beta2, step)
+                for i in 0 ..< count {
+                    let g = gradient[i] * scale + p.weightDecay * decayMask[i] * network.parameters[i]
+                    m[i] = p.beta1 * m[i] + (1 - p.beta1) * g
+                    v[i] = p.beta2 * v[i] + (1 - p.beta2) * g * g
+                    network.parameters[i] -= learningRate * (m[i] / correction1) / ((v[i] / correction2).squareRoot() + 1e-8)
+                }
+                start = end
+            }
+            let accuracy = Self.accuracy(network, heldOut)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+            progress(EpochReport(epoch: epoch, loss: totalLoss / Double(p.samplesPerEpoch), heldOutAccuracy: accuracy, seconds: seconds))
+        }
+        return network
+    }
+
+    /// 1 for weights, 0 for biases: weight decay applies to weights only.
+    static func weightMask() -> [Float] {
+        typealias L = DigitNetwork.Layout
+        var mask = [Float](repeating: 1, count: L.parameterCount)
+        for (offset, n) in [(L.conv1Bias, L.conv1), (L.conv2Bias, L.conv2), (L.dense1Bias, L.hidden), (L.dense2Bias, L.classes)] {
+            for i in offset ..< offset + n { mask[i] = 0 }
+        }
+        return mask
+    }
+
+    /// Summed gradients and loss over a range of samples, split over `workers` threads.
+    static func gradient(_ network: DigitNetwork, inputs: [Float], labels: [Int], range: Range<Int>,
+                         workers: Int) -> ([Float], Float) {
+        let count = DigitNetwork.Layout.parameterCount
+        let parts = max(1, min(workers, range.count))
+        let partials = UnsafeMutableBufferPointer<Float>.allocate(capacity: parts * count)
+        partials.initialize(repeating: 0)
+        let losses = UnsafeMutableBufferPointer<Float>.allocate(capacity: parts)
+        losses.initialize(repeating: 0)
+        defer { partials.deallocate(); losses.deallocate() }
+        network.parameters.withUnsafeBufferPointer { p in
+            inputs.withUnsafeBufferPointer { x in
+                let shared = Shared(parameters: p.baseAddress!, inputs: x.baseAddress!, partials: partials.baseAddress!,
+                                    losses: losses.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                    var workspace = Workspace()
+                    defer { workspace.deallocate() }
+                    let g = shared.partials + part * count
+                    var loss: Float = 0
+                    for n in stride(from: range.lowerBound + part, to: range.upperBound, by: parts) {
+                        workspace.forward(shared.parameters, shared.inputs + n * 784, fast: true)
+                        loss += workspace.backward(shared.parameters, label: labels[n], gradients: g)
+                    }
+                    shared.losses[part] = loss
+                }
+            }
+        }
+        var total = [Float](repeating: 0, count: count)
+        for part in 0 ..< parts { for i in 0 ..< count { total[i] += partials[part * count + i] } }
+        return (total, losses.reduce(0, +))
+    }
+
+    /// The buffers the gradient workers share: they read the parameters and inputs and each
+    /// writes only its own slice of `partials` and `losses`.
+    struct Shared: @unchecked Sendable {
+        let parameters: UnsafePointer<Float>
+        let inputs: UnsafePointer<Float>
+        let partials: UnsafeMutablePointer<Float>
+        let losses: UnsafeMutablePointer<Float>
+    }
+
+    /// Top-1 accuracy over labelled inputs.
+    public static func accuracy(_ network: DigitNetwork, _ samples: [(cell: [Float], label: DigitClass)]) -> Double {
+        guard !samples.isEmpty else { return 0 }
+        let probabilities = network.probabilities(samples.flatMap(\.cell), count: samples.count)
+        var correct = 0
+        for (n, sample) in samples.enumerated() {
+            let row = probabilities[n * 12 ..< (n + 1) * 12]
+            if row.indices.max(by: { row[$0] < row[$1] })! - n * 12 == sample.label.rawValue { correct += 1 }
+        }
+        return Double(correct) / Double(samples.count)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,123 @@
+import Foundation
+import FormVisionTestSupport
+import Testing
+@testable import FormVision
+
+@Suite struct KernelTests {
+    func random(_ n: Int, _ g: inout SeededGenerator) -> [Float] { (0 ..< n).map { _ in Float(g.normal()) } }
+
+    /// The SIMD convolution matches the reference on random inputs of the network's shapes and
+    /// of widths that are not multiples of 8.
+    @Test(arguments: [(1, 28, 28, 8), (8, 14, 14, 16), (3, 5, 13, 4), (2, 9, 1, 3)])
+    func convolutionMatchesReference(c: Int, h: Int, w: Int, o: Int) {
+        var g = SeededGenerator(seed: UInt64(c * 1000 + h * 10 + w))
+        let input = random(c * h * w, &g), weight = random(o * c * 9, &g), bias = random(o, &g)
+        var fast = [Float](repeating: 0, count: o * h * w), reference = fast
+        var scratch = [Float](repeating: 0, count: Kernels.paddedCount(channels: c, height: h, width: w))
+        Kernels.conv3x3(input, channels: c, height: h, width: w, weight: weight, bias: bias, outputs: o, into: &fast,
+                        scratch: &scratch)
+        Kernels.conv3x3Reference(input, channels: c, height: h, width: w, weight: weight, bias: bias, outputs: o,
+                                 into: &reference)
+        for (a, b) in zip(fast, reference) { #expect(abs(a - b) <= 1e-4 * max(1, abs(b))) }
+    }
+
+    @Test(arguments: [(784, 64), (64, 12), (13, 5), (3, 2)])
+    func denseMatchesReference(n: Int, m: Int) {
+        var g = SeededGenerator(seed: UInt64(n * 100 + m))
+        let input = random(n, &g), weight = random(m * n, &g), bias = random(m, &g)
+        var fast = [Float](repeating: 0, count: m), reference = fast
+        Kernels.dense(input, inputs: n, weight: weight, bias: bias, outputs: m, into: &fast)
+        Kernels.denseReference(input, inputs: n, weight: weight, bias: bias, outputs: m, into: &reference)
+        for (a, b) in zip(fast, reference) { #expect(abs(a - b) <= 1e-4 * max(1, abs(b))) }
+    }
+
+    /// The whole fast forward pass equals the reference forward pass.
+    @Test func networkFastPathMatchesReference() {
+        let network = DigitNetwork.random(seed: 3)
+        var g = SeededGenerator(seed: 4)
+        let cell = (0 ..< 784).map { _ in Float(g.uniform(0 ... 1)) }
+        var workspace = Workspace()
+        defer { workspace.deallocate() }
+        network.parameters.withUnsafeBufferPointer { p in
+            workspace.forward(p.baseAddress!, cell, fast: false)
+            let reference = Array(UnsafeBufferPointer(start: workspace.logits, count: 12))
+            workspace.forward(p.baseAddress!, cell, fast: true)
+            for i in 0 ..< 12 { #expect(abs(workspace.logits[i] - reference[i]) <= 1e-3 * max(1, abs(reference[i]))) }
+        }
+    }
+
+    /// Every layer's backward pass agrees with finite differences of the loss, parameter by
+    /// parameter (a sample from each layer's weights and biases). The input has no exact zeros:
+    /// flat zero regions make exact ties in max pooling, where the loss has a kink and central
+    /// differences average two one-sided slopes.
+    @Test func gradientsMatchFiniteDifferences() {
+        var network = DigitNetwork.random(seed: 9)
+        var g = SeededGenerator(seed: 10)
+        let cell = (0 ..< 784).map { _ in Float(g.uniform(0.05 ... 1)) }
+        let label = 7
+        var workspace = Workspace()
+        defer { workspace.deallocate() }
+        var analytic = [Float](repeating: 0, count: DigitNetwork.Layout.parameterCount)
+        func loss(_ parameters: [Float]) -> Double {
+            parameters.withUnsafeBufferPointer { p in
+                workspace.forward(p.baseAddress!, cell, fast: false)
+                var probabilities = [Float](repeating: 0, count: 12)
+                Kernels.softmax(workspace.logits, count: 12, into: &probabilities)
+                return -log(Double(probabilities[label]))
+            }
+        }
+        network.parameters.withUnsafeBufferPointer { p in
+            workspace.forward(p.baseAddress!, cell, fast: false)
+            _ = workspace.backward(p.baseAddress!, label: label, gradients: &analytic)
+        }
+        typealias L = DigitNetwork.Layout
+        let layers = [("conv1 weight", L.conv1Weight, L.conv1 * 9), ("conv1 bias", L.conv1Bias, L.conv1),
+                      ("conv2 weight", L.conv2Weight, L.conv2 * L.conv1 * 9), ("conv2 bias", L.conv2Bias, L.conv2),
+                      ("dense1 weight", L.dense1Weight, L.hidden * L.pooled2), ("dense1 bias", L.dense1Bias, L.hidden),
+                      ("dense2 weight", L.dense2Weight, L.classes * L.hidden), ("dense2 bias", L.dense2Bias, L.classes)]
+        for (name, offset, size) in layers {
+            var checked = 0
+            for k in 0 ..< size where checked < 6 {
+                let i = offset + (k * 7919) % size
+                let h: Float = 2e-4
+                var plus = network.parameters, minus = network.parameters
+                plus[i] += h
+                minus[i] -= h
+                let numeric = (loss(plus) - loss(minus)) / Double(2 * h)
+                // Skip kinks (a ReLU or a pooling switch inside ±h), where finite differences lie.
+                guard abs(numeric) > 2e-3 || abs(analytic[i]) > 2e-3 else { continue }
+                checked += 1
+                #expect(abs(numeric - Double(analytic[i])) <= 0.03 * abs(numeric) + 2e-3, "\(name) [\(i)]: \(numeric) vs \(analytic[i])")
+            }
+            #expect(checked > 0, "\(name): no parameter with a gradient")
+        }
+        network.parameters[0] += 0 // keep `network` mutable for the closures above
+    }
+}
+
+@Suite struct WeightsFileTests {
+    @Test func roundTrip() throws {
+        var network = DigitNetwork.random(seed: 1)
+        network.temperature = 1.3
+        let decoded = try WeightsFile.decode(WeightsFile.encode(network))
+        #expect(decoded == network)
+    }
+
+    @Test func corruptFilesGiveTypedErrors() throws {
+        let bytes = WeightsFile.encode(DigitNetwork.random(seed: 2))
+        #expect(throws: WeightsError.tooShort(bytes: 5)) { try WeightsFile.decode(Array(bytes.prefix(5))) }
+        var magic = bytes
+        magic[0] = 0x50
+        #expect(throws: WeightsError.badMagic) { try WeightsFile.decode(magic) }
+        var version = bytes
+        version[4] = 9
+        #expect(throws: WeightsError.unsupportedVersion(found: 9, supported: 1)) { try WeightsFile.decode(version) }
+        var flipped = bytes
+        flipped[bytes.count / 2] ^= 0x10
+        #expect(throws: WeightsError.checksumMismatch) { try WeightsFile.decode(flipped) }
+        #expect(throws: WeightsError.self) { try WeightsFile.decode(Array(bytes.dropLast(100))) }
+        #expect(throws: WeightsError.unreadableFile(path: "/no/such.fvdn", reason: "no such file: /no/such.fvdn")) {
+            try WeightsFile.load(contentsOfFile: "/no/such.fvdn")
+        }
+    }
+}
