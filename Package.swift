@@ -35,7 +35,8 @@ let package = Package(
         ),
         .target(
             name: "FormVision",
-            dependencies: ["CFormVisionShim"]
+            dependencies: ["CFormVisionShim"],
+            resources: [.copy("Resources/digit-network.fvdn")]
         ),
         .executableTarget(
             name: "formvision",

@@ -30,10 +30,17 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Gradient worker threads.")
     var workers = 2
 
+    @Option(help: "Halve the learning rate every this many epochs.")
+    var decayEvery = Trainer.Parameters().decayEvery
+
     @Option(name: .shortAndLong, help: "Where to write the weights file.")
-    var output: String
+    var output: String?
+
+    @Option(help: "Do not train: report the held-out figures of this weights file ('bundled' for the shipped network).")
+    var evaluate: String?
 
     func validate() throws {
+        guard (output == nil) != (evaluate == nil) else { throw ValidationError("give -o FILE to train, or --evaluate FILE") }
         guard epochs > 0, samplesPerEpoch >= 64, workers > 0 else { throw ValidationError("epochs, samples and workers must be positive") }
     }
 
@@ -47,11 +54,22 @@ struct TrainCommand: ParsableCommand {
         }
         let cells = TrainingCells(digits: training)
         let heldOut = heldOutDigits.samples.joined().map { (cells.plain($0), DigitClass(rawValue: $0.digit)!) }
+        if let evaluate {
+            let network: DigitNetwork
+            do throws(WeightsError) {
+                network = evaluate == "bundled" ? try DigitNetwork.bundled() : try WeightsFile.load(contentsOfFile: evaluate)
+            } catch {
+                throw CLIFailure(error.description)
+            }
+            try report(network, cells: cells, heldOut: heldOut, uncalibratedECE: nil)
+            return
+        }
         var parameters = Trainer.Parameters()
         parameters.epochs = epochs
         parameters.samplesPerEpoch = samplesPerEpoch
         parameters.seed = seed
         parameters.workers = workers
+        parameters.decayEvery = decayEvery
         let started = Date()
         var network: DigitNetwork
         do throws(ImageError) {
@@ -73,11 +91,29 @@ struct TrainCommand: ParsableCommand {
         }
         let before = Calibration.expectedCalibrationError(network, heldOut)
         network.temperature = Calibration.fitTemperature(network, validation)
-        let after = Calibration.expectedCalibrationError(network, heldOut)
-        try Output.write(WeightsFile.encode(network), to: output)
-        FileHandle.standardError.write(Data(String(
-            format: "train: held-out accuracy %.2f %%, ECE %.4f before and %.4f after temperature %.3f, confidently wrong %.2f %%; %.0f s; wrote %@\n",
-            Trainer.accuracy(network, heldOut) * 100, before.ece, after.ece, network.temperature, after.confidentlyWrong * 100,
-            Date().timeIntervalSince(started), output).utf8))
+        try report(network, cells: cells, heldOut: heldOut, uncalibratedECE: before.ece)
+        try Output.write(WeightsFile.encode(network), to: output ?? "")
+        FileHandle.standardError.write(Data("train: \(String(format: "%.0f", Date().timeIntervalSince(started))) s; wrote \(output ?? "")\n".utf8))
+    }
+
+    /// Prints the held-out figures the acceptance asks for.
+    func report(_ network: DigitNetwork, cells: TrainingCells, heldOut: [(cell: [Float], label: DigitClass)],
+                uncalibratedECE: Double?) throws {
+        let calibration = Calibration.expectedCalibrationError(network, heldOut)
+        let separation: MarkSeparation
+        do throws(ImageError) {
+            separation = try MarkSeparation.measure(network, cells: cells, digits: heldOut, marks: 2000, blanks: 1000, seed: 7777)
+        } catch {
+            throw CLIFailure(error.description)
+        }
+        var lines = [
+            String(format: "held-out digits.png accuracy %.2f %% (%d digits)", Trainer.accuracy(network, heldOut) * 100, heldOut.count),
+            String(format: "expected calibration error %.4f at temperature %.3f", calibration.ece, network.temperature),
+            String(format: "confidently wrong (top probability >= 0.99) %.2f %%", calibration.confidentlyWrong * 100),
+            String(format: "held-out marks and blanks read as non-digits %.2f %% (3000)", separation.nonDigitRate * 100),
+            String(format: "held-out digits read as mark or blank %.2f %%", separation.digitLostRate * 100),
+        ]
+        if let uncalibratedECE { lines.insert(String(format: "expected calibration error before calibration %.4f", uncalibratedECE), at: 1) }
+        for line in lines { FileHandle.standardError.write(Data("train: \(line)\n".utf8)) }
     }
 }

@@ -212,3 +212,45 @@ struct CLI {
         }
     }
 }
+
+@Suite struct ClassifyCLITests {
+    /// A held-out digit scaled up as dark ink on paper, an X, and an empty box.
+    @Test func classifyCellImages() throws {
+        try #require(FileManager.default.fileExists(atPath: Fixtures.digitsPath), "run scripts/setup.sh")
+        let directory = try Fixtures.temporaryDirectory()
+        let heldOut = try HandwrittenDigits.load(contentsOfFile: Fixtures.digitsPath, split: .heldOut)
+        var paths: [String] = []
+        for sample in heldOut.samples[3].prefix(10) {
+            var cell = Image(width: 60, height: 72, color: [245, 242, 235])
+            for y in 0 ..< 60 {
+                for x in 0 ..< 60 {
+                    let ink = Double(sample.pixels[(y / 3) * 20 + x / 3]) / 255
+                    for c in 0 ..< 3 { cell[x, y + 6, c] = UInt8(Double(cell[x, y + 6, c]) * (1 - ink) + 30 * ink) }
+                }
+            }
+            paths.append(try Fixtures.write(try ImageEncoder.png(cell), to: directory, name: "three-\(paths.count).png"))
+        }
+        let empty = try Fixtures.write(try ImageEncoder.png(Image(width: 60, height: 72, color: [245, 242, 235])),
+                                       to: directory, name: "empty.png")
+        let result = try CLI.run(["classify"] + paths + [empty])
+        #expect(result.status == 0, "\(result.stderr)")
+        let records = try result.stdout.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        #expect(records.count == 11)
+        let threes = records.prefix(10).filter { $0["class"] as? String == "3" }.count
+        #expect(threes >= 8)
+        #expect(records[10]["class"] as? String == "blank")
+        let probabilities = try #require(records[0]["probabilities"] as? [String: Double])
+        #expect(probabilities.count == 12 && abs(probabilities.values.reduce(0, +) - 1) < 1e-3)
+    }
+
+    @Test func corruptWeightsFail() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let weights = try Fixtures.write(Array("this is not a weights file at all".utf8), to: directory, name: "bad.fvdn")
+        let cell = try Fixtures.write(try ImageEncoder.png(Image(width: 20, height: 20, color: [255])), to: directory, name: "c.png")
+        let result = try CLI.run(["classify", "--weights", weights, cell])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("not a FormVision weights file"))
+    }
+}

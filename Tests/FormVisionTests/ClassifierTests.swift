@@ -121,3 +121,42 @@ import Testing
         }
     }
 }
+
+/// The committed network on the held-out digits.png columns 90–99, which no model trained on.
+@Suite struct BundledNetworkTests {
+    @Test func heldOutAccuracyAndConfidence() throws {
+        try #require(FileManager.default.fileExists(atPath: Fixtures.digitsPath), "run scripts/setup.sh")
+        let network = try DigitNetwork.bundled()
+        let heldOut = try HandwrittenDigits.load(contentsOfFile: Fixtures.digitsPath, split: .heldOut)
+        let cells = TrainingCells(digits: heldOut)
+        let samples = heldOut.samples.joined().map { (cell: cells.plain($0), label: DigitClass(rawValue: $0.digit)!) }
+        #expect(samples.count == 500)
+        let accuracy = Trainer.accuracy(network, samples)
+        // Measured 98.6 % for the committed network; the target (98.8 %) is not reached yet.
+        #expect(accuracy >= 0.984, "held-out accuracy \(accuracy)")
+        let calibration = Calibration.expectedCalibrationError(network, samples)
+        #expect(calibration.confidentlyWrong <= 0.002, "confidently wrong \(calibration.confidentlyWrong)")
+    }
+
+    /// An empty cell is blank, never a digit.
+    @Test func emptyCellIsBlank() throws {
+        let network = try DigitNetwork.bundled()
+        let p = network.probabilities([Float](repeating: 0, count: 784), count: 1)
+        #expect(p.indices.max { p[$0] < p[$1] } == DigitClass.blank.rawValue)
+    }
+}
+
+extension BundledNetworkTests {
+    /// X marks, dashes and blanks drawn from a stream no training run uses are non-digits, and
+    /// held-out digits are not taken for marks.
+    @Test func marksAndBlanksAreNotDigits() throws {
+        try #require(FileManager.default.fileExists(atPath: Fixtures.digitsPath), "run scripts/setup.sh")
+        let network = try DigitNetwork.bundled()
+        let heldOut = try HandwrittenDigits.load(contentsOfFile: Fixtures.digitsPath, split: .heldOut)
+        let cells = TrainingCells(digits: heldOut)
+        let digits = heldOut.samples.joined().map { (cell: cells.plain($0), label: DigitClass(rawValue: $0.digit)!) }
+        let separation = try MarkSeparation.measure(network, cells: cells, digits: digits, marks: 400, blanks: 200, seed: 31337)
+        #expect(separation.nonDigitRate >= 0.995, "\(separation)")
+        #expect(separation.digitLostRate <= 0.004, "\(separation)")
+    }
+}

@@ -32,6 +32,7 @@ enum Photo {
 }
 
 let benchmarks: @Sendable () -> Void = {
+    classifierBenchmarks()
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .throughput, .mallocCountTotal, .peakMemoryResident],
         scalingFactor: .one,
@@ -80,6 +81,30 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations {
             try bytes.withUnsafeBytes { try decoder.decode($0, into: &image) }
             blackHole(image.width)
+        }
+    }
+}
+
+/// 1024 cells for the classifier benchmark: held-out-like random strokes, fixed.
+enum Cells {
+    static let count = 1024
+    static let batch: [Float] = {
+        var state: UInt32 = 99
+        return (0 ..< count * 784).map { _ in
+            state = state &* 1_664_525 &+ 1_013_904_223
+            return state >> 29 == 0 ? Float(state >> 8 & 0xFF) / 255 : 0
+        }
+    }()
+}
+
+let classifierBenchmarks: @Sendable () -> Void = {
+    Benchmark("Classifier: 1024 cells, batched, one core",
+              configuration: .init(metrics: [.wallClock, .throughput, .mallocCountTotal], maxDuration: .seconds(5))) { benchmark in
+        let network = try DigitNetwork.bundled()
+        let cells = Cells.batch
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(network.probabilities(cells, count: Cells.count))
         }
     }
 }

@@ -1,3 +1,35 @@
+/// How well the network keeps marks and digits apart: the 2024 app read an X as an 8.
+public struct MarkSeparation: Sendable, Equatable {
+    /// Share of X marks, dashes and blanks classified as one of the two non-digit classes.
+    public var nonDigitRate: Double
+    /// Share of digits classified as a mark or blank.
+    public var digitLostRate: Double
+
+    /// Measures on marks and blanks drawn from `seed` (a stream no training run uses) and on
+    /// labelled digits.
+    public static func measure(_ network: DigitNetwork, cells: TrainingCells, digits: [(cell: [Float], label: DigitClass)],
+                               marks: Int, blanks: Int, seed: UInt64) throws(ImageError) -> MarkSeparation {
+        var g = SeededGenerator(seed: seed).derived("held-out-marks")
+        var inputs: [Float] = []
+        for _ in 0 ..< marks { inputs += try cells.mark(using: &g) }
+        for _ in 0 ..< blanks { inputs += try cells.blank(using: &g) }
+        let p = network.probabilities(inputs, count: marks + blanks)
+        var nonDigit = 0
+        for n in 0 ..< marks + blanks {
+            let row = p[n * 12 ..< (n + 1) * 12]
+            if row.indices.max(by: { row[$0] < row[$1] })! - n * 12 >= 10 { nonDigit += 1 }
+        }
+        let q = network.probabilities(digits.flatMap(\.cell), count: digits.count)
+        var lost = 0
+        for n in 0 ..< digits.count {
+            let row = q[n * 12 ..< (n + 1) * 12]
+            if row.indices.max(by: { row[$0] < row[$1] })! - n * 12 >= 10 { lost += 1 }
+        }
+        return MarkSeparation(nonDigitRate: Double(nonDigit) / Double(max(1, marks + blanks)),
+                              digitLostRate: Double(lost) / Double(max(1, digits.count)))
+    }
+}
+
 /// Confidence calibration: a softmax temperature fitted on validation data, and the expected
 /// calibration error (ECE) that measures how far confidences are from accuracies.
 public enum Calibration {

@@ -47,25 +47,28 @@ enum Kernels {
             }
         }
         let chunks = (w + 7) / 8
-        var row = [SIMD8<Float>](repeating: .zero, count: chunks)
-        for oc in 0 ..< o {
-            for y in 0 ..< h {
-                for k in 0 ..< chunks { row[k] = SIMD8(repeating: bias[oc]) }
-                for ic in 0 ..< c {
-                    let taps = weight + (oc * c + ic) * 9
-                    for ky in 0 ..< 3 {
-                        let source = UnsafeRawPointer(scratch + (ic * rows + y + ky) * stride)
-                        for kx in 0 ..< 3 {
-                            let tap = SIMD8<Float>(repeating: taps[ky * 3 + kx])
-                            for k in 0 ..< chunks {
-                                let v = source.loadUnaligned(fromByteOffset: (k * 8 + kx) * 4, as: SIMD8<Float>.self)
-                                row[k].addProduct(tap, v)
+        withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: chunks) { row in
+            for oc in 0 ..< o {
+                for y in 0 ..< h {
+                    for k in 0 ..< chunks { row[k] = SIMD8(repeating: bias[oc]) }
+                    for ic in 0 ..< c {
+                        let taps = weight + (oc * c + ic) * 9
+                        for ky in 0 ..< 3 {
+                            let source = UnsafeRawPointer(scratch + (ic * rows + y + ky) * stride)
+                            for kx in 0 ..< 3 {
+                                let tap = SIMD8<Float>(repeating: taps[ky * 3 + kx])
+                                for k in 0 ..< chunks {
+                                    let v = source.loadUnaligned(fromByteOffset: (k * 8 + kx) * 4, as: SIMD8<Float>.self)
+                                    row[k].addProduct(tap, v)
+                                }
                             }
                         }
                     }
+                    let destination = output + (oc * h + y) * w
+                    UnsafeMutableRawPointer(row.baseAddress!).withMemoryRebound(to: Float.self, capacity: chunks * 8) { lanes in
+                        destination.update(from: lanes, count: w)
+                    }
                 }
-                let destination = output + (oc * h + y) * w
-                for x in 0 ..< w { destination[x] = row[x / 8][x % 8] }
             }
         }
     }
@@ -127,12 +130,13 @@ enum Kernels {
         let (oh, ow) = (h / 2, w / 2)
         for ch in 0 ..< c {
             for y in 0 ..< oh {
+                let top = (ch * h + 2 * y) * w, bottom = top + w
                 for x in 0 ..< ow {
-                    var best = (ch * h + 2 * y) * w + 2 * x
-                    for (dy, dx) in [(0, 1), (1, 0), (1, 1)] {
-                        let i = (ch * h + 2 * y + dy) * w + 2 * x + dx
-                        if input[i] > input[best] { best = i }
-                    }
+                    // The first maximum in reading order wins ties.
+                    var best = top + 2 * x
+                    if input[top + 2 * x + 1] > input[best] { best = top + 2 * x + 1 }
+                    if input[bottom + 2 * x] > input[best] { best = bottom + 2 * x }
+                    if input[bottom + 2 * x + 1] > input[best] { best = bottom + 2 * x + 1 }
                     output[(ch * oh + y) * ow + x] = input[best]
                     argmax[(ch * oh + y) * ow + x] = Int32(best)
                 }

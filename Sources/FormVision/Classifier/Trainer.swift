@@ -6,9 +6,9 @@ import Dispatch
 /// generator, and the workers' gradients are summed in a fixed order.
 public struct Trainer: Sendable {
     public struct Parameters: Sendable, Equatable {
-        public var epochs = 12
+        public var epochs = 16
         /// Samples generated per epoch.
-        public var samplesPerEpoch = 24_000
+        public var samplesPerEpoch = 40_000
         public var batchSize = 32
         /// Adam's learning rate, halved every `decayEvery` epochs.
         public var learningRate: Float = 0.002

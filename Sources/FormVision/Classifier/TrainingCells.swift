@@ -15,6 +15,10 @@ public struct TrainingCells: Sendable {
         public var elasticCells = 3.0
         /// Chance of a box-line fragment left at a cell edge.
         public var fragmentRate = 0.3
+        /// Share of digits kept with their soft, anti-aliased edges (coverage proportional to the
+        /// sample's gray) rather than cut into strokes of a pen's weight: real cells come both
+        /// ways, depending on the pen and the photo's sharpness.
+        public var softShare = 0.5
         /// Canvas: a 7.5 × 9 mm box at the pipeline's 8 px/mm.
         public var box = Rect(x: 16, y: 18, width: 60, height: 72)
 
@@ -45,13 +49,18 @@ public struct TrainingCells: Sendable {
         var canvas = emptyCanvas()
         var style = WriterStyle.random(using: &g)
         style.jitter *= 0.5
-        try canvas.drawDigit(sample, in: parameters.box, style: style, parameters: FormFiller.Parameters(),
-                             placement: .centre, using: &g)
+        var strokes = FormFiller.Parameters()
+        if g.chance(parameters.softShare) {
+            // Coverage = gray / 255: (v − 127.5) / 255 + 0.5.
+            style.strokeThreshold = 127.5
+            strokes.edgeSoftness = 255
+        }
+        try canvas.drawDigit(sample, in: parameters.box, style: style, parameters: strokes, placement: .centre, using: &g)
         return try finish(canvas, using: &g)
     }
 
     /// An X or a dash.
-    func mark(using g: inout SeededGenerator) throws(ImageError) -> [Float] {
+    public func mark(using g: inout SeededGenerator) throws(ImageError) -> [Float] {
         var canvas = emptyCanvas()
         let width = g.uniform(2.5 ... 7)
         if g.chance(0.6) { try canvas.drawX(in: parameters.box, stroke: width, using: &g) } else {
@@ -61,7 +70,7 @@ public struct TrainingCells: Sendable {
     }
 
     /// Nothing, or a speck or stray fragment the pipeline might let through.
-    func blank(using g: inout SeededGenerator) throws(ImageError) -> [Float] {
+    public func blank(using g: inout SeededGenerator) throws(ImageError) -> [Float] {
         var canvas = emptyCanvas()
         if g.chance(0.5) {
             let p = parameters.box.center + Point(g.normal() * 15, g.normal() * 15)

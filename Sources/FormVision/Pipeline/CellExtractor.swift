@@ -70,17 +70,32 @@ public struct CellExtractor: Sendable {
         let x0 = max(0, Int(inner.minX.rounded())), y0 = max(0, Int(inner.minY.rounded()))
         let x1 = min(page.image.width, Int(inner.maxX.rounded())), y1 = min(page.image.height, Int(inner.maxY.rounded()))
         let (w, h) = (max(0, x1 - x0), max(0, y1 - y0))
+        let paper = paperColor(in: box.insetBy(-page.pixelsPerMM), of: page.image)
+        return cell(from: page.image, x: x0, y: y0, width: w, height: h, paper: paper, field: field, index: index)
+    }
+
+    /// A cell from a whole image of one box's content (any size, dark ink on light paper), as
+    /// `formvision classify` and tests use it: the paper colour is taken from the image itself.
+    public func cell(fromImage image: Image) -> CellImage {
+        let rgb = image.format == .rgb8 ? image : image.rgb()
+        let paper = paperColor(in: Rect(x: 0, y: 0, width: Double(rgb.width), height: Double(rgb.height)), of: rgb)
+        return cell(from: rgb, x: 0, y: 0, width: rgb.width, height: rgb.height, paper: paper, field: "", index: 0)
+    }
+
+    /// Ink coverage of a region against a paper colour, line leftovers cleared, statistics, and
+    /// the normalised 28 × 28 cell.
+    func cell(from image: Image, x x0: Int, y y0: Int, width w: Int, height h: Int, paper: [Double], field: String,
+              index: Int) -> CellImage {
         let empty = CellImage(field: field, index: index, pixels: [UInt8](repeating: 0, count: CellImage.side * CellImage.side),
                               statistics: InkStatistics(inkFraction: 0, inkMass: 0, peakInk: 0, bounds: nil, colorfulness: 0))
         guard w >= 4, h >= 4 else { return empty }
-        let paper = paperColor(around: box, page: page)
         var coverage = [Float](repeating: 0, count: w * h)
         var colour = [Float](repeating: 0, count: w * h)
         for y in 0 ..< h {
             for x in 0 ..< w {
                 var largest = 0.0, smallest = Double.infinity
                 for c in 0 ..< 3 {
-                    let drop = max(0, (paper[c] - Double(page.image[x0 + x, y0 + y, c])) / max(1, paper[c]))
+                    let drop = max(0, (paper[c] - Double(image[x0 + x, y0 + y, c])) / max(1, paper[c]))
                     largest = max(largest, drop)
                     smallest = min(smallest, drop)
                 }
@@ -95,19 +110,18 @@ public struct CellExtractor: Sendable {
         return CellImage(field: field, index: index, pixels: pixels, statistics: statistics)
     }
 
-    /// The paper's colour near a box: a high percentile of each channel over the box and a
-    /// millimetre around it, where paper outweighs lines and ink.
-    func paperColor(around box: Rect, page: RectifiedPage) -> [Double] {
-        let area = box.insetBy(-page.pixelsPerMM)
+    /// The paper's colour in an area: a high percentile of each channel, where paper outweighs
+    /// lines and ink (the area around a box includes a millimetre of paper on every side).
+    func paperColor(in area: Rect, of image: Image) -> [Double] {
         let x0 = max(0, Int(area.minX)), y0 = max(0, Int(area.minY))
-        let x1 = min(page.image.width, Int(area.maxX)), y1 = min(page.image.height, Int(area.maxY))
+        let x1 = min(image.width, Int(area.maxX)), y1 = min(image.height, Int(area.maxY))
         var result: [Double] = []
         for c in 0 ..< 3 {
             var histogram = [Int](repeating: 0, count: 256)
             var total = 0
             for y in stride(from: y0, to: y1, by: 2) {
                 for x in stride(from: x0, to: x1, by: 2) {
-                    histogram[Int(page.image[x, y, c])] += 1
+                    histogram[Int(image[x, y, c])] += 1
                     total += 1
                 }
             }

@@ -54,6 +54,19 @@ public struct Rectifier: Sendable {
 }
 
 extension Image {
+    /// The same pixels as RGB (gray copied into all three channels); an RGB image is returned as is.
+    public func rgb() -> Image {
+        guard format == .gray8 else { return self }
+        var out = Image(width: width, height: height, format: .rgb8)
+        for y in 0 ..< height {
+            for x in 0 ..< width {
+                let v = self[x, y]
+                out[x, y, 0] = v; out[x, y, 1] = v; out[x, y, 2] = v
+            }
+        }
+        return out
+    }
+
     /// Luma, (77 R + 150 G + 29 B) / 256 (BT.601 weights in fixed point); a gray image is returned as is.
     public func grayscale() -> Image {
         guard format == .rgb8 else { return self }

@@ -3,12 +3,7 @@ public enum LabelOverlay {
     /// The photo (upright, RGB) with the page outline in green, markers in blue and every box
     /// in red.
     public static func draw(_ label: PhotoLabel, on photo: Image) throws(ImageError) -> Image {
-        var image = photo
-        if image.format == .gray8 {
-            var rgb = Image(width: photo.width, height: photo.height, format: .rgb8)
-            for y in 0 ..< photo.height { for x in 0 ..< photo.width { for c in 0 ..< 3 { rgb[x, y, c] = photo[x, y] } } }
-            image = rgb
-        }
+        var image = photo.rgb()
         let thickness = max(1, Double(max(image.width, image.height)) / 1500)
         func quad(_ corners: [Point], _ color: [UInt8]) throws(ImageError) {
             try DebugDrawing.polygon(corners, on: &image, thickness: thickness, color: color)
