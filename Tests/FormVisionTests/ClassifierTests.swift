@@ -39,10 +39,12 @@ import Testing
         var workspace = Workspace()
         defer { workspace.deallocate() }
         network.parameters.withUnsafeBufferPointer { p in
-            workspace.forward(p.baseAddress!, cell, fast: false)
+            workspace.forward(p.baseAddress!, cell, mode: .reference)
             let reference = Array(UnsafeBufferPointer(start: workspace.logits, count: 12))
-            workspace.forward(p.baseAddress!, cell, fast: true)
-            for i in 0 ..< 12 { #expect(abs(workspace.logits[i] - reference[i]) <= 1e-3 * max(1, abs(reference[i]))) }
+            for mode in [Workspace.Mode.training, .inference] {
+                workspace.forward(p.baseAddress!, cell, mode: mode)
+                for i in 0 ..< 12 { #expect(abs(workspace.logits[i] - reference[i]) <= 1e-3 * max(1, abs(reference[i]))) }
+            }
         }
     }
 
@@ -60,14 +62,14 @@ import Testing
         var analytic = [Float](repeating: 0, count: DigitNetwork.Layout.parameterCount)
         func loss(_ parameters: [Float]) -> Double {
             parameters.withUnsafeBufferPointer { p in
-                workspace.forward(p.baseAddress!, cell, fast: false)
+                workspace.forward(p.baseAddress!, cell, mode: .reference)
                 var probabilities = [Float](repeating: 0, count: 12)
                 Kernels.softmax(workspace.logits, count: 12, into: &probabilities)
                 return -log(Double(probabilities[label]))
             }
         }
         network.parameters.withUnsafeBufferPointer { p in
-            workspace.forward(p.baseAddress!, cell, fast: false)
+            workspace.forward(p.baseAddress!, cell, mode: .reference)
             _ = workspace.backward(p.baseAddress!, label: label, gradients: &analytic)
         }
         typealias L = DigitNetwork.Layout
@@ -158,5 +160,19 @@ extension BundledNetworkTests {
         let separation = try MarkSeparation.measure(network, cells: cells, digits: digits, marks: 400, blanks: 200, seed: 31337)
         #expect(separation.nonDigitRate >= 0.995, "\(separation)")
         #expect(separation.digitLostRate <= 0.004, "\(separation)")
+    }
+}
+
+extension KernelTests {
+    /// The fused inference pooling equals ReLU then pooling.
+    @Test func fusedReluPoolMatchesReference() {
+        var g = SeededGenerator(seed: 12)
+        var input = random(3 * 10 * 14, &g)
+        var fused = [Float](repeating: 0, count: 3 * 5 * 7), reference = fused
+        var index = [Int32](repeating: 0, count: 3 * 5 * 7)
+        Kernels.reluMaxPool2(input, channels: 3, height: 10, width: 14, into: &fused)
+        Kernels.relu(&input, count: input.count)
+        Kernels.maxPool2(input, channels: 3, height: 10, width: 14, into: &reference, argmax: &index)
+        #expect(fused == reference)
     }
 }

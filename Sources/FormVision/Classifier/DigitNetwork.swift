@@ -10,7 +10,8 @@
 /// dense2  (12)          logits → softmax over DigitClass
 /// ```
 /// About 52 k parameters and 0.33 M multiply-adds per cell: small enough for tens of thousands
-/// of cells a second on one core, large enough for handwritten digits.
+/// of cells a second on one core, large enough for handwritten digits (a network twice as wide
+/// measured no better on the held-out digits: 98.4 %).
 ///
 /// All parameters live in one array with named views (`Layout`), as llm.c does.
 public struct DigitNetwork: Sendable, Equatable {
@@ -91,7 +92,7 @@ public struct DigitNetwork: Sendable, Equatable {
             cells.withUnsafeBufferPointer { input in
                 output.withUnsafeMutableBufferPointer { out in
                     for n in 0 ..< count {
-                        workspace.forward(p.baseAddress!, input.baseAddress! + n * 784, fast: true)
+                        workspace.forward(p.baseAddress!, input.baseAddress! + n * 784, mode: .inference)
                         (out.baseAddress! + n * Layout.classes).update(from: workspace.logits, count: Layout.classes)
                     }
                 }
@@ -135,41 +136,59 @@ struct Workspace {
         pool2Index.deallocate()
     }
 
-    /// - cell (1, 28, 28) → logits (12); every activation kept.
-    mutating func forward(_ p: UnsafePointer<Float>, _ cell: UnsafePointer<Float>, fast: Bool) {
+    /// How a forward pass runs.
+    enum Mode {
+        /// Scalar reference kernels, every activation and pooling index kept: gradient checks.
+        case reference
+        /// SIMD kernels, every activation and pooling index kept: training.
+        case training
+        /// SIMD kernels, ReLU fused into pooling, nothing kept that only training needs.
+        case inference
+    }
+
+    /// - cell (1, 28, 28) → logits (12)
+    mutating func forward(_ p: UnsafePointer<Float>, _ cell: UnsafePointer<Float>, mode: Mode) {
         input.update(from: cell, count: 784)
-        if fast {
-            Kernels.conv3x3(input, channels: 1, height: 28, width: 28, weight: p + L.conv1Weight, bias: p + L.conv1Bias,
-                            outputs: L.conv1, into: conv1, scratch: scratch)
+        conv(input, channels: 1, side: 28, weight: p + L.conv1Weight, bias: p + L.conv1Bias, outputs: L.conv1, into: conv1,
+             reference: mode == .reference)
+        if mode == .inference {
+            Kernels.reluMaxPool2(conv1, channels: L.conv1, height: 28, width: 28, into: pool1)
         } else {
-            Kernels.conv3x3Reference(input, channels: 1, height: 28, width: 28, weight: p + L.conv1Weight,
-                                     bias: p + L.conv1Bias, outputs: L.conv1, into: conv1)
+            Kernels.relu(conv1, count: L.conv1 * 784)
+            Kernels.maxPool2(conv1, channels: L.conv1, height: 28, width: 28, into: pool1, argmax: pool1Index)
         }
-        Kernels.relu(conv1, count: L.conv1 * 784)
-        Kernels.maxPool2(conv1, channels: L.conv1, height: 28, width: 28, into: pool1, argmax: pool1Index)
-        if fast {
-            Kernels.conv3x3(pool1, channels: L.conv1, height: 14, width: 14, weight: p + L.conv2Weight,
-                            bias: p + L.conv2Bias, outputs: L.conv2, into: conv2, scratch: scratch)
+        conv(pool1, channels: L.conv1, side: 14, weight: p + L.conv2Weight, bias: p + L.conv2Bias, outputs: L.conv2,
+             into: conv2, reference: mode == .reference)
+        if mode == .inference {
+            Kernels.reluMaxPool2(conv2, channels: L.conv2, height: 14, width: 14, into: pool2)
         } else {
-            Kernels.conv3x3Reference(pool1, channels: L.conv1, height: 14, width: 14, weight: p + L.conv2Weight,
-                                     bias: p + L.conv2Bias, outputs: L.conv2, into: conv2)
+            Kernels.relu(conv2, count: L.conv2 * 196)
+            Kernels.maxPool2(conv2, channels: L.conv2, height: 14, width: 14, into: pool2, argmax: pool2Index)
         }
-        Kernels.relu(conv2, count: L.conv2 * 196)
-        Kernels.maxPool2(conv2, channels: L.conv2, height: 14, width: 14, into: pool2, argmax: pool2Index)
-        if fast {
-            Kernels.dense(pool2, inputs: L.pooled2, weight: p + L.dense1Weight, bias: p + L.dense1Bias,
-                          outputs: L.hidden, into: hidden)
-        } else {
-            Kernels.denseReference(pool2, inputs: L.pooled2, weight: p + L.dense1Weight, bias: p + L.dense1Bias,
-                                   outputs: L.hidden, into: hidden)
-        }
+        dense(pool2, inputs: L.pooled2, weight: p + L.dense1Weight, bias: p + L.dense1Bias, outputs: L.hidden, into: hidden,
+              reference: mode == .reference)
         Kernels.relu(hidden, count: L.hidden)
-        if fast {
-            Kernels.dense(hidden, inputs: L.hidden, weight: p + L.dense2Weight, bias: p + L.dense2Bias,
-                          outputs: L.classes, into: logits)
+        dense(hidden, inputs: L.hidden, weight: p + L.dense2Weight, bias: p + L.dense2Bias, outputs: L.classes, into: logits,
+              reference: mode == .reference)
+    }
+
+    private func conv(_ x: UnsafePointer<Float>, channels: Int, side: Int, weight: UnsafePointer<Float>,
+                      bias: UnsafePointer<Float>, outputs: Int, into y: UnsafeMutablePointer<Float>, reference: Bool) {
+        if reference {
+            Kernels.conv3x3Reference(x, channels: channels, height: side, width: side, weight: weight, bias: bias,
+                                     outputs: outputs, into: y)
         } else {
-            Kernels.denseReference(hidden, inputs: L.hidden, weight: p + L.dense2Weight, bias: p + L.dense2Bias,
-                                   outputs: L.classes, into: logits)
+            Kernels.conv3x3(x, channels: channels, height: side, width: side, weight: weight, bias: bias, outputs: outputs,
+                            into: y, scratch: scratch)
+        }
+    }
+
+    private func dense(_ x: UnsafePointer<Float>, inputs: Int, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+                       outputs: Int, into y: UnsafeMutablePointer<Float>, reference: Bool) {
+        if reference {
+            Kernels.denseReference(x, inputs: inputs, weight: weight, bias: bias, outputs: outputs, into: y)
+        } else {
+            Kernels.dense(x, inputs: inputs, weight: weight, bias: bias, outputs: outputs, into: y)
         }
     }
 

@@ -47,6 +47,16 @@ enum Kernels {
             }
         }
         let chunks = (w + 7) / 8
+        if chunks == 4, o % 2 == 0 {
+            conv3x3FourChunks(channels: c, height: h, width: w, weight: weight, bias: bias, outputs: o, into: output,
+                              padded: scratch, rowStride: stride)
+            return
+        }
+        if chunks == 2, o % 4 == 0 {
+            conv3x3TwoChunks(channels: c, height: h, width: w, weight: weight, bias: bias, outputs: o, into: output,
+                             padded: scratch, rowStride: stride)
+            return
+        }
         withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: chunks) { row in
             for oc in 0 ..< o {
                 for y in 0 ..< h {
@@ -71,6 +81,94 @@ enum Kernels {
                 }
             }
         }
+    }
+
+    /// The convolution for rows of 9 to 16 values (two 8-wide chunks), four output channels at
+    /// a time: each input vector is loaded once and used for four channels, and the eight
+    /// accumulators stay in registers.
+    private static func conv3x3TwoChunks(channels c: Int, height h: Int, width w: Int, weight: UnsafePointer<Float>,
+                                         bias: UnsafePointer<Float>, outputs o: Int, into output: UnsafeMutablePointer<Float>,
+                                         padded: UnsafePointer<Float>, rowStride: Int) {
+        let rows = h + 2
+        for oc in stride(from: 0, to: o, by: 4) {
+            for y in 0 ..< h {
+                var a0 = SIMD8<Float>(repeating: bias[oc]), b0 = a0
+                var a1 = SIMD8<Float>(repeating: bias[oc + 1]), b1 = a1
+                var a2 = SIMD8<Float>(repeating: bias[oc + 2]), b2 = a2
+                var a3 = SIMD8<Float>(repeating: bias[oc + 3]), b3 = a3
+                for ic in 0 ..< c {
+                    let t0 = weight + (oc * c + ic) * 9, t1 = t0 + c * 9, t2 = t1 + c * 9, t3 = t2 + c * 9
+                    for ky in 0 ..< 3 {
+                        let source = UnsafeRawPointer(padded + (ic * rows + y + ky) * rowStride)
+                        for kx in 0 ..< 3 {
+                            let low = source.loadUnaligned(fromByteOffset: kx * 4, as: SIMD8<Float>.self)
+                            let high = source.loadUnaligned(fromByteOffset: (8 + kx) * 4, as: SIMD8<Float>.self)
+                            let k = ky * 3 + kx
+                            a0.addProduct(SIMD8(repeating: t0[k]), low); b0.addProduct(SIMD8(repeating: t0[k]), high)
+                            a1.addProduct(SIMD8(repeating: t1[k]), low); b1.addProduct(SIMD8(repeating: t1[k]), high)
+                            a2.addProduct(SIMD8(repeating: t2[k]), low); b2.addProduct(SIMD8(repeating: t2[k]), high)
+                            a3.addProduct(SIMD8(repeating: t3[k]), low); b3.addProduct(SIMD8(repeating: t3[k]), high)
+                        }
+                    }
+                }
+                let plane = h * w, row = output + (oc * h + y) * w
+                store(a0, b0, row, width: w)
+                store(a1, b1, row + plane, width: w)
+                store(a2, b2, row + 2 * plane, width: w)
+                store(a3, b3, row + 3 * plane, width: w)
+            }
+        }
+    }
+
+    /// The convolution for rows of 25 to 32 values (four chunks), two output channels at a time,
+    /// eight accumulators in registers.
+    private static func conv3x3FourChunks(channels c: Int, height h: Int, width w: Int, weight: UnsafePointer<Float>,
+                                          bias: UnsafePointer<Float>, outputs o: Int, into output: UnsafeMutablePointer<Float>,
+                                          padded: UnsafePointer<Float>, rowStride: Int) {
+        let rows = h + 2
+        for oc in stride(from: 0, to: o, by: 2) {
+            for y in 0 ..< h {
+                var a0 = SIMD8<Float>(repeating: bias[oc]), a1 = a0, a2 = a0, a3 = a0
+                var b0 = SIMD8<Float>(repeating: bias[oc + 1]), b1 = b0, b2 = b0, b3 = b0
+                for ic in 0 ..< c {
+                    let ta = weight + (oc * c + ic) * 9, tb = ta + c * 9
+                    for ky in 0 ..< 3 {
+                        let source = UnsafeRawPointer(padded + (ic * rows + y + ky) * rowStride)
+                        for kx in 0 ..< 3 {
+                            let v0 = source.loadUnaligned(fromByteOffset: kx * 4, as: SIMD8<Float>.self)
+                            let v1 = source.loadUnaligned(fromByteOffset: (8 + kx) * 4, as: SIMD8<Float>.self)
+                            let v2 = source.loadUnaligned(fromByteOffset: (16 + kx) * 4, as: SIMD8<Float>.self)
+                            let v3 = source.loadUnaligned(fromByteOffset: (24 + kx) * 4, as: SIMD8<Float>.self)
+                            let k = ky * 3 + kx
+                            let wa = SIMD8<Float>(repeating: ta[k]), wb = SIMD8<Float>(repeating: tb[k])
+                            a0.addProduct(wa, v0); a1.addProduct(wa, v1); a2.addProduct(wa, v2); a3.addProduct(wa, v3)
+                            b0.addProduct(wb, v0); b1.addProduct(wb, v1); b2.addProduct(wb, v2); b3.addProduct(wb, v3)
+                        }
+                    }
+                }
+                let row = output + (oc * h + y) * w
+                storeFour(a0, a1, a2, a3, row, width: w)
+                storeFour(b0, b1, b2, b3, row + h * w, width: w)
+            }
+        }
+    }
+
+    /// Writes a row of 25 to 32 values held in four vectors.
+    @inline(__always)
+    private static func storeFour(_ v0: SIMD8<Float>, _ v1: SIMD8<Float>, _ v2: SIMD8<Float>, _ v3: SIMD8<Float>,
+                                  _ destination: UnsafeMutablePointer<Float>, width w: Int) {
+        let raw = UnsafeMutableRawPointer(destination)
+        raw.storeBytes(of: v0, as: SIMD8<Float>.self)
+        raw.storeBytes(of: v1, toByteOffset: 32, as: SIMD8<Float>.self)
+        raw.storeBytes(of: v2, toByteOffset: 64, as: SIMD8<Float>.self)
+        for x in 24 ..< w { destination[x] = v3[x - 24] }
+    }
+
+    /// Writes a row of 9 to 16 values held in two vectors.
+    @inline(__always)
+    private static func store(_ low: SIMD8<Float>, _ high: SIMD8<Float>, _ destination: UnsafeMutablePointer<Float>, width w: Int) {
+        UnsafeMutableRawPointer(destination).storeBytes(of: low, as: SIMD8<Float>.self)
+        for x in 8 ..< w { destination[x] = high[x - 8] }
     }
 
     /// Row stride of the padded planes: the width plus two columns of padding plus room for the
@@ -112,9 +210,9 @@ enum Kernels {
 
     // MARK: ReLU
 
-    /// x → max(0, x), in place. - values (N)
+    /// x → max(0, x), in place, without branches. - values (N)
     static func relu(_ values: UnsafeMutablePointer<Float>, count n: Int) {
-        for i in 0 ..< n where values[i] < 0 { values[i] = 0 }
+        for i in 0 ..< n { values[i] = max(values[i], 0) }
     }
 
     /// dInput = dOutput where the output was positive. - output (N), gradient (N) in place
@@ -139,6 +237,23 @@ enum Kernels {
                     if input[bottom + 2 * x + 1] > input[best] { best = bottom + 2 * x + 1 }
                     output[(ch * oh + y) * ow + x] = input[best]
                     argmax[(ch * oh + y) * ow + x] = Int32(best)
+                }
+            }
+        }
+    }
+
+    /// Inference twin of `relu` then `maxPool2`: max(0, max of each 2×2 block), branch-free and
+    /// without the indices only training needs (ReLU and max commute).
+    /// - input (C, H, W) → output (C, H/2, W/2)
+    static func reluMaxPool2(_ input: UnsafePointer<Float>, channels c: Int, height h: Int, width w: Int,
+                             into output: UnsafeMutablePointer<Float>) {
+        let (oh, ow) = (h / 2, w / 2)
+        for ch in 0 ..< c {
+            for y in 0 ..< oh {
+                let top = input + (ch * h + 2 * y) * w, bottom = top + w
+                let out = output + (ch * oh + y) * ow
+                for x in 0 ..< ow {
+                    out[x] = max(max(max(top[2 * x], top[2 * x + 1]), max(bottom[2 * x], bottom[2 * x + 1])), 0)
                 }
             }
         }

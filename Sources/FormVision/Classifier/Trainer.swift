@@ -119,7 +119,7 @@ public struct Trainer: Sendable {
                     let g = shared.partials + part * count
                     var loss: Float = 0
                     for n in stride(from: range.lowerBound + part, to: range.upperBound, by: parts) {
-                        workspace.forward(shared.parameters, shared.inputs + n * 784, fast: true)
+                        workspace.forward(shared.parameters, shared.inputs + n * 784, mode: .training)
                         loss += workspace.backward(shared.parameters, label: labels[n], gradients: g)
                     }
                     shared.losses[part] = loss

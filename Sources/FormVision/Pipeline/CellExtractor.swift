@@ -203,7 +203,8 @@ public struct CellExtractor: Sendable {
     }
 }
 
-/// Resampling by exact area overlap: each target pixel is the mean of the source area it covers.
+/// Resampling: by exact area overlap when shrinking (each target pixel is the mean of the
+/// source area it covers), bilinear when enlarging (so a small digit is not made of blocks).
 enum AreaResampler {
     /// - Parameters:
     ///   - crop: The source rectangle (x, y, width, height) in pixels.
@@ -233,13 +234,19 @@ enum AreaResampler {
         return output
     }
 
-    /// For each target index, the source indices it overlaps and by how much (in source pixels).
-    /// When enlarging, each target pixel takes its nearest source pixel's area.
+    /// For each target index, the source indices it draws on and their weights. Shrinking:
+    /// the overlap of the target pixel's footprint with each source pixel. Enlarging: linear
+    /// interpolation between the two source pixels around the target pixel's centre.
     static func weights(from n: Int, to m: Int) -> [[(Int, Float)]] {
         let ratio = Double(n) / Double(m)
         return (0 ..< m).map { t in
+            if ratio < 1 {
+                let centre = (Double(t) + 0.5) * ratio - 0.5
+                let left = Int(centre.rounded(.down)), f = centre - Double(left)
+                let a = min(max(left, 0), n - 1), b = min(max(left + 1, 0), n - 1)
+                return a == b ? [(a, Float(1))] : [(a, Float(1 - f)), (b, Float(f))]
+            }
             let start = Double(t) * ratio, end = Double(t + 1) * ratio
-            if ratio < 1 { return [(min(n - 1, Int((start + end) / 2)), 1)] }
             var list: [(Int, Float)] = []
             var s = Int(start)
             while Double(s) < end, s < n {
