@@ -107,7 +107,7 @@ public enum Fixtures {
         }
         put(width, at: 16)
         put(height, at: 20)
-        put(crc32(Array(forged[12 ..< 29])), at: 29)
+        put(CRC32.checksum(Array(forged[12 ..< 29])), at: 29)
         return forged
     }
 
@@ -122,16 +122,6 @@ public enum Fixtures {
             offset += 12 + length
         }
         return nil
-    }
-
-    /// CRC-32 as PNG computes it (ISO 3309, reflected, polynomial 0xEDB88320).
-    public static func crc32(_ bytes: [UInt8]) -> UInt32 {
-        var crc: UInt32 = 0xFFFF_FFFF
-        for byte in bytes {
-            crc ^= UInt32(byte)
-            for _ in 0 ..< 8 { crc = crc & 1 != 0 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
-        }
-        return ~crc
     }
 
     // MARK: Files

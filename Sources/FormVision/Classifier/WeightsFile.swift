@@ -125,14 +125,14 @@ public enum WeightsFile {
 }
 
 /// CRC-32 (ISO 3309, as in PNG and zip), table-driven.
-enum CRC32 {
+public enum CRC32 {
     static let table: [UInt32] = (0 ..< 256).map { n in
         var c = UInt32(n)
         for _ in 0 ..< 8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
         return c
     }
 
-    static func checksum(_ bytes: [UInt8]) -> UInt32 {
+    public static func checksum(_ bytes: [UInt8]) -> UInt32 {
         var crc: UInt32 = 0xFFFF_FFFF
         for b in bytes { crc = table[Int((crc ^ UInt32(b)) & 0xFF)] ^ (crc >> 8) }
         return ~crc

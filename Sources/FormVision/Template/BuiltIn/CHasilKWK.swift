@@ -109,6 +109,20 @@ enum CHasilKWK {
             y += 2.5
         }
 
+        /// A table of numbered rows, each a label and one number in the given column.
+        mutating func singleNumberTable(_ rows: [(name: String, label: String)], numberColumn: Double) {
+            let top = y
+            for (index, row) in rows.enumerated() {
+                rule()
+                text("\(index + 1). \(row.label)", x: Layout.tableLeft + 2, y: y + 6.8, size: 2.0)
+                number(row.name, label: row.label, columnLeft: numberColumn, columnWidth: Layout.numberColumn,
+                       rowHeight: Layout.rowHeight)
+                y += Layout.rowHeight
+            }
+            rule()
+            columns(top: top, at: [numberColumn])
+        }
+
         /// A table's outer vertical rules from `top` to the current y, with inner column rules.
         mutating func columns(top: Double, at xs: [Double]) {
             for x in [Layout.tableLeft, Layout.tableRight] + xs { line(x, top, x, y) }
@@ -192,40 +206,22 @@ enum CHasilKWK {
 
         // II. Ballots.
         b.sectionTitle("II. DATA PENGGUNAAN SURAT SUARA")
-        let ballotsTop = b.y
         let ballotColumn = columnLefts[2]
-        let ballots = [
+        b.singleNumberTable([
             ("ballots_received", "Jumlah surat suara yang diterima, termasuk surat suara cadangan"),
             ("ballots_damaged", "Jumlah surat suara yang dikembalikan oleh pemilih karena rusak/keliru coblos"),
             ("ballots_unused", "Jumlah surat suara yang tidak digunakan/tidak terpakai"),
             ("ballots_used", "Jumlah surat suara yang digunakan"),
-        ]
-        for (index, (name, label)) in ballots.enumerated() {
-            b.rule()
-            b.text("\(index + 1). \(label)", x: Layout.tableLeft + 2, y: b.y + 6.8, size: 2.0)
-            b.number(name, label: label, columnLeft: ballotColumn, columnWidth: Layout.numberColumn, rowHeight: Layout.rowHeight)
-            b.y += Layout.rowHeight
-        }
-        b.rule()
-        b.columns(top: ballotsTop, at: [ballotColumn])
+        ], numberColumn: ballotColumn)
         relations.append(.sumEquals(terms: ["ballots_damaged", "ballots_unused", "ballots_used"], total: "ballots_received"))
         relations.append(.equals(left: "ballots_used", right: "voted_all_total"))
 
         // III. Voters with disabilities.
         b.sectionTitle("III. DATA PEMILIH DISABILITAS")
-        let disabledTop = b.y
-        let disabled = [
+        b.singleNumberTable([
             ("disabled_registered", "Jumlah seluruh pemilih disabilitas"),
             ("disabled_voted", "Jumlah pemilih disabilitas yang menggunakan hak pilih"),
-        ]
-        for (index, (name, label)) in disabled.enumerated() {
-            b.rule()
-            b.text("\(index + 1). \(label)", x: Layout.tableLeft + 2, y: b.y + 6.8, size: 2.0)
-            b.number(name, label: label, columnLeft: ballotColumn, columnWidth: Layout.numberColumn, rowHeight: Layout.rowHeight)
-            b.y += Layout.rowHeight
-        }
-        b.rule()
-        b.columns(top: disabledTop, at: [ballotColumn])
+        ], numberColumn: ballotColumn)
         relations.append(.lessOrEqual(left: "disabled_voted", right: "disabled_registered"))
         relations.append(.lessOrEqual(left: "disabled_voted", right: "voted_all_total"))
         relations.append(.lessOrEqual(left: "disabled_registered", right: "registered_all_total"))
