@@ -229,7 +229,7 @@ static int fv_png_samples(int32_t color_type) {
 fv_status fv_png_encode(const uint8_t *pixels, int32_t width, int32_t height, size_t stride,
                         int32_t color_type, int32_t bit_depth,
                         const uint8_t *palette, int32_t palette_entries, int32_t compression,
-                        uint8_t **output, size_t *output_size, fv_error *error) {
+                        int32_t interlaced, uint8_t **output, size_t *output_size, fv_error *error) {
     const int samples = fv_png_samples(color_type);
     const int is_palette = color_type == FV_PNG_PALETTE;
     if (pixels == NULL || width <= 0 || height <= 0 || samples == 0 ||
@@ -263,12 +263,17 @@ fv_status fv_png_encode(const uint8_t *pixels, int32_t width, int32_t height, si
     }
     png_set_write_fn(png, &sink, fv_png_write_bytes, fv_png_flush);
     png_set_IHDR(png, png_info, (png_uint_32)width, (png_uint_32)height, bit_depth, color_type,
-                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+                 interlaced ? PNG_INTERLACE_ADAM7 : PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+                 PNG_FILTER_TYPE_DEFAULT);
     if (is_palette) png_set_PLTE(png, png_info, colors, palette_entries);
     png_set_compression_level(png, compression);
     png_write_info(png, png_info);
-    for (int32_t y = 0; y < height; y++) {
-        png_write_row(png, (png_const_bytep)(pixels + (size_t)y * stride));
+    // With Adam7, libpng takes every row once per pass and picks the pixels of that pass.
+    const int passes = interlaced ? png_set_interlace_handling(png) : 1;
+    for (int pass = 0; pass < passes; pass++) {
+        for (int32_t y = 0; y < height; y++) {
+            png_write_row(png, (png_const_bytep)(pixels + (size_t)y * stride));
+        }
     }
     png_write_end(png, png_info);
     png_destroy_write_struct(&png, &png_info);

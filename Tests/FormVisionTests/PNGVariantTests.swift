@@ -107,6 +107,20 @@ import Testing
         }
     }
 
+    @Test func interlacedDecodesLikeProgressiveOrder() throws {
+        var samples = [UInt8]()
+        for y in 0 ..< height { for x in 0 ..< width { for c in 0 ..< 3 { samples.append(UInt8(value(x, y, c))) } } }
+        let interlaced = try samples.withUnsafeBytes { raw in
+            try _Shim.pngEncode(raw, width: width, height: height, stride: width * 3, colorType: .rgb, bitDepth: 8,
+                                compression: 6, interlaced: true)
+        }
+        let header = try interlaced.withUnsafeBytes { try _Shim.pngReadHeader($0) }
+        #expect(header.interlaced != 0)
+        let rgb = try decode(interlaced, .rgb8)
+        #expect(rgb == (try decode(try encode(samples, colorType: .rgb, bitDepth: 8), .rgb8)))
+        #expect(rgb[5, 7, 1] == UInt8(value(5, 7, 1)))
+    }
+
     @Test func headerDescribesTheFile() throws {
         let png = try encode([UInt8](repeating: 0, count: width * height * 2), colorType: .grayAlpha, bitDepth: 8)
         let info = try ImageDecoder().info(png)

@@ -140,11 +140,11 @@ fv_status fv_png_decode(const uint8_t *data, size_t size, int32_t channels, int3
 /// `color_type` is a `fv_png_color_type`; `bit_depth` is 8 or 16 (8 only for palettes).
 /// Samples are interleaved per pixel: 16-bit samples are two bytes, big-endian as in PNG itself.
 /// For FV_PNG_PALETTE, `pixels` holds one index per pixel and `palette` holds `palette_entries`
-/// RGB triples (1–256). `compression` is zlib's level 0–9.
+/// RGB triples (1–256). `compression` is zlib's level 0–9. Non-zero `interlaced` writes Adam7.
 fv_status fv_png_encode(const uint8_t *pixels, int32_t width, int32_t height, size_t stride,
                         int32_t color_type, int32_t bit_depth,
                         const uint8_t *palette, int32_t palette_entries, int32_t compression,
-                        uint8_t **output, size_t *output_size, fv_error *error);
+                        int32_t interlaced, uint8_t **output, size_t *output_size, fv_error *error);
 
 // MARK: - Image operations (OpenCV)
 

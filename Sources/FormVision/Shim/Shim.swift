@@ -114,14 +114,14 @@ enum _Shim {
     ///   - palette: RGB triples, for `FV_PNG_PALETTE` only.
     static func pngEncode(_ pixels: UnsafeRawBufferPointer, width: Int, height: Int, stride: Int,
                           colorType: PNGColorType, bitDepth: Int, palette: [UInt8] = [],
-                          compression: Int) throws(ImageError) -> [UInt8] {
+                          compression: Int, interlaced: Bool = false) throws(ImageError) -> [UInt8] {
         var error = fv_error()
         var output: UnsafeMutablePointer<UInt8>? = nil
         var size = 0
         let status = palette.withUnsafeBufferPointer { colors in
             fv_png_encode(base(pixels), Int32(width), Int32(height), stride, colorType.rawValue,
                           Int32(bitDepth), colors.baseAddress, Int32(palette.count / 3),
-                          Int32(compression), &output, &size, &error)
+                          Int32(compression), interlaced ? 1 : 0, &output, &size, &error)
         }
         try check(status, error, format: nil)
         defer { fv_buffer_free(output) }
