@@ -26,7 +26,17 @@ cv::Scalar scalar(const uint8_t *color, int32_t channels) {
 }
 
 int hershey(int32_t font) {
-    return font == FV_FONT_SANS_BOLD ? cv::FONT_HERSHEY_DUPLEX : cv::FONT_HERSHEY_SIMPLEX;
+    int face = cv::FONT_HERSHEY_SIMPLEX;
+    switch (font & ~FV_FONT_ITALIC) {
+    case FV_FONT_SANS_BOLD: face = cv::FONT_HERSHEY_DUPLEX; break;
+    case FV_FONT_PLAIN: face = cv::FONT_HERSHEY_PLAIN; break;
+    case FV_FONT_SERIF: face = cv::FONT_HERSHEY_COMPLEX; break;
+    case FV_FONT_SERIF_BOLD: face = cv::FONT_HERSHEY_TRIPLEX; break;
+    case FV_FONT_SCRIPT: face = cv::FONT_HERSHEY_SCRIPT_SIMPLEX; break;
+    case FV_FONT_SCRIPT_BOLD: face = cv::FONT_HERSHEY_SCRIPT_COMPLEX; break;
+    default: break;
+    }
+    return (font & FV_FONT_ITALIC) ? face | cv::FONT_ITALIC : face;
 }
 
 } // namespace

@@ -30,6 +30,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Gradient worker threads.")
     var workers = 2
 
+    @Option(help: "Share of training digits set in typefaces with writers' variants (crossed 7, flagged 1); 0 = digits.png only.")
+    var fontShare = TrainingCells.Parameters().fontShare
+
     @Option(help: "Halve the learning rate every this many epochs.")
     var decayEvery = Trainer.Parameters().decayEvery
 
@@ -42,6 +45,7 @@ struct TrainCommand: ParsableCommand {
     func validate() throws {
         guard (output == nil) != (evaluate == nil) else { throw ValidationError("give -o FILE to train, or --evaluate FILE") }
         guard epochs > 0, samplesPerEpoch >= 64, workers > 0 else { throw ValidationError("epochs, samples and workers must be positive") }
+        guard (0 ... 1).contains(fontShare) else { throw ValidationError("--font-share must be 0 to 1") }
     }
 
     func run() throws {
@@ -52,7 +56,9 @@ struct TrainCommand: ParsableCommand {
         } catch {
             throw CLIFailure("cannot load digits.png (\(error.description)); run scripts/setup.sh or pass --digits")
         }
-        let cells = TrainingCells(digits: training)
+        var cellParameters = TrainingCells.Parameters()
+        cellParameters.fontShare = fontShare
+        let cells = TrainingCells(digits: training, parameters: cellParameters)
         let heldOut = heldOutDigits.samples.joined().map { (cells.plain($0), DigitClass(rawValue: $0.digit)!) }
         if let evaluate {
             let network: DigitNetwork
@@ -101,8 +107,10 @@ struct TrainCommand: ParsableCommand {
                 uncalibratedECE: Double?) throws {
         let calibration = Calibration.expectedCalibrationError(network, heldOut)
         let separation: MarkSeparation
+        let typeset: [(cell: [Float], label: DigitClass)]
         do throws(ImageError) {
             separation = try MarkSeparation.measure(network, cells: cells, digits: heldOut, marks: 2000, blanks: 1000, seed: 7777)
+            typeset = try cells.heldOutTypeset(perDigit: 50, seed: 7777)
         } catch {
             throw CLIFailure(error.description)
         }
@@ -112,6 +120,7 @@ struct TrainCommand: ParsableCommand {
             String(format: "confidently wrong (top probability >= 0.99) %.2f %%", calibration.confidentlyWrong * 100),
             String(format: "held-out marks and blanks read as non-digits %.2f %% (3000)", separation.nonDigitRate * 100),
             String(format: "held-out digits read as mark or blank %.2f %%", separation.digitLostRate * 100),
+            String(format: "digits in the held-out script faces %.2f %% (%d)", Trainer.accuracy(network, typeset) * 100, typeset.count),
         ]
         if let uncalibratedECE { lines.insert(String(format: "expected calibration error before calibration %.4f", uncalibratedECE), at: 1) }
         for line in lines { FileHandle.standardError.write(Data("train: \(line)\n".utf8)) }

@@ -176,3 +176,21 @@ extension KernelTests {
         #expect(fused == reference)
     }
 }
+
+@Suite struct TypesetDigitTests {
+    /// Every style sets every digit as a centred cell, and the held-out faces are not among the
+    /// training faces.
+    @Test func everyStyleSetsEveryDigit() throws {
+        try #require(FileManager.default.fileExists(atPath: Fixtures.digitsPath), "run scripts/setup.sh")
+        let cells = TrainingCells(digits: try HandwrittenDigits.load(contentsOfFile: Fixtures.digitsPath, split: .training))
+        var g = SeededGenerator(seed: 8)
+        for style in DigitStyle.training + DigitStyle.heldOut {
+            for digit in 0 ..< 10 {
+                let cell = try cells.typeset(digit, style: style, using: &g)
+                let ink = cell.filter { $0 > 0.5 }.count
+                #expect(ink > 15 && ink < 400, "\(style) \(digit): \(ink) ink pixels")
+            }
+        }
+        #expect(Set(DigitStyle.heldOut.map(\.description)).isDisjoint(with: DigitStyle.training.map(\.description)))
+    }
+}

@@ -245,6 +245,14 @@ typedef enum fv_font {
     FV_FONT_SANS = 0,
     /// A heavier sans-serif (Hershey duplex).
     FV_FONT_SANS_BOLD = 1,
+    /// Hershey's other faces, used as digit styles for the classifier.
+    FV_FONT_PLAIN = 2,
+    FV_FONT_SERIF = 3,
+    FV_FONT_SERIF_BOLD = 4,
+    FV_FONT_SCRIPT = 5,
+    FV_FONT_SCRIPT_BOLD = 6,
+    /// Added to any face: its italic form.
+    FV_FONT_ITALIC = 16,
 } fv_font;
 
 /// Measures text: its advance width and cap height in pixels at `scale` (OpenCV font scale).

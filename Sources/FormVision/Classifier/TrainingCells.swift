@@ -1,3 +1,17 @@
+/// A typeface for digit styles: Hershey's vector faces, which OpenCV draws.
+public struct DigitStyle: Sendable, Equatable, CustomStringConvertible {
+    let font: _Shim.Font
+    let italic: Bool
+
+    public var description: String { "\(font)\(italic ? " italic" : "")" }
+
+    /// The faces training draws from: sans, bold sans, plain, serif and bold serif, upright and italic.
+    public static let training: [DigitStyle] = [_Shim.Font.sans, .sansBold, .plain, .serif, .serifBold]
+        .flatMap { [DigitStyle(font: $0, italic: false), DigitStyle(font: $0, italic: true)] }
+    /// Held out of training entirely, as a style test: the two handwriting-like script faces.
+    public static let heldOut: [DigitStyle] = [DigitStyle(font: .script, italic: false), DigitStyle(font: .scriptBold, italic: false)]
+}
+
 /// Makes classifier inputs the way the reader sees them: marks drawn into a box-sized canvas by
 /// the same handwriting code as the corpus, distorted, then normalised by the same code as the
 /// pipeline's cells.
@@ -19,6 +33,11 @@ public struct TrainingCells: Sendable {
         /// sample's gray) rather than cut into strokes of a pen's weight: real cells come both
         /// ways, depending on the pen and the photo's sharpness.
         public var softShare = 0.5
+        /// Share of digits drawn from a typeface (`DigitStyle.training`) instead of digits.png,
+        /// with the variants Indonesian officers write: a crossed 7, a 1 with a flag or a base.
+        /// Off by default: at 0.2 the held-out script faces rose from 88.6 % to 99.8 % but the
+        /// held-out digits.png accuracy fell from 98.6 % to 97.6 % (one run each).
+        public var fontShare = 0.0
         /// Canvas: a 7.5 × 9 mm box at the pipeline's 8 px/mm.
         public var box = Rect(x: 16, y: 18, width: 60, height: 72)
 
@@ -40,6 +59,11 @@ public struct TrainingCells: Sendable {
         if pick < parameters.blankShare { return (try blank(using: &g), .blank) }
         if pick < parameters.blankShare + parameters.markShare { return (try mark(using: &g), .mark) }
         let digit = Int.random(in: 0 ..< 10, using: &g)
+        // No draw at all when off, so the default stream of samples is unchanged.
+        if parameters.fontShare > 0, g.chance(parameters.fontShare) {
+            let style = DigitStyle.training[Int.random(in: 0 ..< DigitStyle.training.count, using: &g)]
+            return (try typeset(digit, style: style, using: &g), DigitClass(rawValue: digit)!)
+        }
         let pool = digits.samples[digit]
         return (try handwritten(pool[Int.random(in: 0 ..< pool.count, using: &g)], using: &g), DigitClass(rawValue: digit)!)
     }
@@ -57,6 +81,71 @@ public struct TrainingCells: Sendable {
         }
         try canvas.drawDigit(sample, in: parameters.box, style: style, parameters: strokes, placement: .centre, using: &g)
         return try finish(canvas, using: &g)
+    }
+
+    /// A digit set in a typeface, with a writer's variants, slanted and turned a little.
+    public func typeset(_ digit: Int, style: DigitStyle, using g: inout SeededGenerator) throws(ImageError) -> [Float] {
+        var canvas = emptyCanvas()
+        let box = parameters.box
+        var layer = Image(width: canvas.coverage.width, height: canvas.coverage.height, format: .gray8)
+        let thickness = Int.random(in: 2 ... 6, using: &g)
+        let unit = try _Shim.textExtent("8", font: style.font, italic: style.italic, scale: 1, thickness: thickness)
+        let scale = box.height * g.uniform(0.55 ... 0.85) / unit.capHeight
+        let extent = try _Shim.textExtent(String(digit), font: style.font, italic: style.italic, scale: scale, thickness: thickness)
+        let origin = canvas.local(box.center) + Point(-extent.width / 2, extent.capHeight / 2)
+        try _Shim.drawText(&layer, String(digit), baseline: origin, font: style.font, italic: style.italic, scale: scale,
+                           thickness: thickness, color: [255])
+        // Writers' variants on the glyph's own box.
+        if let ink = Self.inkBox(layer) {
+            let width = Double(thickness)
+            if digit == 7, g.chance(0.5) { // a bar across the stem
+                let y = ink.center.y + g.uniform(-0.05 ... 0.1) * ink.height
+                try _Shim.drawLine(&layer, from: Point(ink.center.x - 0.3 * ink.width, y), to: Point(ink.center.x + 0.25 * ink.width, y),
+                                   thickness: width, color: [255])
+            }
+            if digit == 1, g.chance(0.5) { // a long flag
+                try _Shim.drawLine(&layer, from: Point(ink.center.x, ink.minY), to: Point(ink.center.x - 0.45 * ink.height, ink.minY + 0.3 * ink.height),
+                                   thickness: width, color: [255])
+            }
+            if digit == 1, g.chance(0.3) { // a base
+                try _Shim.drawLine(&layer, from: Point(ink.center.x - 0.3 * ink.height, ink.maxY), to: Point(ink.center.x + 0.3 * ink.height, ink.maxY),
+                                   thickness: width, color: [255])
+            }
+        }
+        // A little rotation and slant about the box centre.
+        let angle = g.uniform(-0.12 ... 0.12), slant = g.uniform(-0.1 ... 0.25)
+        let c = canvas.local(box.center)
+        let (cs, sn) = (cos(angle), sin(angle))
+        let m00 = cs, m01 = cs * slant - sn, m10 = sn, m11 = sn * slant + cs
+        var turned = Image(width: layer.width, height: layer.height, format: .gray8)
+        try _Shim.warpAffine(layer, matrix: [m00, m01, c.x - m00 * c.x - m01 * c.y, m10, m11, c.y - m10 * c.x - m11 * c.y],
+                             interpolation: .linear, border: 0, into: &turned)
+        canvas.accumulate(turned) { Double($0) / 255 }
+        return try finish(canvas, using: &g)
+    }
+
+    /// Digits set in the held-out faces: `perDigit` of each digit, from a seed no training run uses.
+    public func heldOutTypeset(perDigit: Int, seed: UInt64) throws(ImageError) -> [(cell: [Float], label: DigitClass)] {
+        var g = SeededGenerator(seed: seed).derived("held-out-typeset")
+        var samples: [(cell: [Float], label: DigitClass)] = []
+        for digit in 0 ..< 10 {
+            for i in 0 ..< perDigit {
+                let style = DigitStyle.heldOut[i % DigitStyle.heldOut.count]
+                samples.append((try typeset(digit, style: style, using: &g), DigitClass(rawValue: digit)!))
+            }
+        }
+        return samples
+    }
+
+    /// The bounding box of a layer's ink, in its own pixel coordinates.
+    static func inkBox(_ layer: Image) -> Rect? {
+        var (minX, minY, maxX, maxY) = (layer.width, layer.height, -1, -1)
+        for y in 0 ..< layer.height {
+            for x in 0 ..< layer.width where layer[x, y] > 128 {
+                minX = min(minX, x); maxX = max(maxX, x); minY = min(minY, y); maxY = max(maxY, y)
+            }
+        }
+        return maxX >= minX ? Rect(x: Double(minX), y: Double(minY), width: Double(maxX - minX + 1), height: Double(maxY - minY + 1)) : nil
     }
 
     /// An X or a dash.
@@ -143,3 +232,9 @@ public struct TrainingCells: Sendable {
         return extractor.normalise(values, width: 20, height: 20, bounds: bounds).map { Float($0) / 255 }
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -267,29 +267,38 @@ enum _Shim {
         }
     }
 
-    /// Fonts (mirrors `fv_font`).
-    enum Font: Int32 {
+    /// Fonts (mirrors `fv_font`; add `italic` to a face's raw value for its italic form).
+    enum Font: Int32, CaseIterable {
         case sans = 0
         case sansBold = 1
+        case plain = 2
+        case serif = 3
+        case serifBold = 4
+        case script = 5
+        case scriptBold = 6
+
+        static let italic: Int32 = 16
     }
 
     /// The corresponding C function is `fv_text_extent`.
-    static func textExtent(_ text: String, font: Font, scale: Double, thickness: Int) throws(ImageError) -> (width: Double, capHeight: Double) {
+    static func textExtent(_ text: String, font: Font, italic: Bool = false, scale: Double,
+                           thickness: Int) throws(ImageError) -> (width: Double, capHeight: Double) {
         var width = 0.0, height = 0.0
         var error = fv_error()
-        let status = fv_text_extent(text, font.rawValue, scale, Int32(thickness), &width, &height, &error)
+        let face = font.rawValue | (italic ? Font.italic : 0)
+        let status = fv_text_extent(text, face, scale, Int32(thickness), &width, &height, &error)
         try check(status, error, format: nil)
         return (width, height)
     }
 
     /// The corresponding C function is `fv_draw_text`.
-    static func drawText(_ image: inout Image, _ text: String, baseline: Point, font: Font, scale: Double,
-                         thickness: Int, color: [UInt8]) throws(ImageError) {
+    static func drawText(_ image: inout Image, _ text: String, baseline: Point, font: Font, italic: Bool = false,
+                         scale: Double, thickness: Int, color: [UInt8]) throws(ImageError) {
         precondition(color.count == image.channels)
         let (w, h, s, c) = (Int32(image.width), Int32(image.height), image.rowStride, Int32(image.channels))
+        let face = font.rawValue | (italic ? Font.italic : 0)
         try inPlace(&image) { pixels, error in
-            fv_draw_text(pixels, w, h, s, c, text, baseline.x, baseline.y, font.rawValue, scale, Int32(thickness),
-                         color, error)
+            fv_draw_text(pixels, w, h, s, c, text, baseline.x, baseline.y, face, scale, Int32(thickness), color, error)
         }
     }
 
