@@ -47,10 +47,10 @@ struct ClassifyCommand: ParsableCommand {
             do throws(ImageError) {
                 let cell = extractor.cell(fromImage: try decoder.decode(contentsOfFile: path))
                 let p = network.classify(cell)
-                let top = p.indices.max { p[$0] < p[$1] }!
+                let top = DigitNetwork.top(p, cell: 0)
                 var all: [String: Float] = [:]
                 for c in DigitClass.allCases { all[c.name] = p[c.rawValue] }
-                try? Output.jsonLine(Record(image: path, class: DigitClass(rawValue: top)!.name, probability: p[top],
+                try? Output.jsonLine(Record(image: path, class: top.class.name, probability: top.value,
                                             probabilities: all, inkFraction: cell.statistics.inkFraction))
             } catch {
                 failures += 1

@@ -15,16 +15,10 @@ public struct MarkSeparation: Sendable, Equatable {
         for _ in 0 ..< blanks { inputs += try cells.blank(using: &g) }
         let p = network.probabilities(inputs, count: marks + blanks)
         var nonDigit = 0
-        for n in 0 ..< marks + blanks {
-            let row = p[n * 12 ..< (n + 1) * 12]
-            if row.indices.max(by: { row[$0] < row[$1] })! - n * 12 >= 10 { nonDigit += 1 }
-        }
+        for n in 0 ..< marks + blanks where DigitNetwork.top(p, cell: n).class.digit == nil { nonDigit += 1 }
         let q = network.probabilities(digits.flatMap(\.cell), count: digits.count)
         var lost = 0
-        for n in 0 ..< digits.count {
-            let row = q[n * 12 ..< (n + 1) * 12]
-            if row.indices.max(by: { row[$0] < row[$1] })! - n * 12 >= 10 { lost += 1 }
-        }
+        for n in 0 ..< digits.count where DigitNetwork.top(q, cell: n).class.digit == nil { lost += 1 }
         return MarkSeparation(nonDigitRate: Double(nonDigit) / Double(max(1, marks + blanks)),
                               digitLostRate: Double(lost) / Double(max(1, digits.count)))
     }
@@ -65,13 +59,12 @@ public enum Calibration {
         var confidence = [Double](repeating: 0, count: bins)
         var confidentlyWrong = 0
         for (n, s) in samples.enumerated() {
-            let row = Array(p[n * 12 ..< (n + 1) * 12])
-            let top = row.indices.max { row[$0] < row[$1] }!
-            let c = Double(row[top])
+            let (top, value) = DigitNetwork.top(p, cell: n)
+            let c = Double(value)
             let bin = min(bins - 1, Int(c * Double(bins)))
             count[bin] += 1
             confidence[bin] += c
-            if top == s.label.rawValue { correct[bin] += 1 } else if c >= 0.99 { confidentlyWrong += 1 }
+            if top == s.label { correct[bin] += 1 } else if c >= 0.99 { confidentlyWrong += 1 }
         }
         var ece = 0.0
         for i in 0 ..< bins where count[i] > 0 {

@@ -101,6 +101,14 @@ public struct DigitNetwork: Sendable, Equatable {
         return output
     }
 
+    /// The most probable class of cell `n` in a batch of probabilities (or logits), and its value.
+    public static func top(_ scores: [Float], cell n: Int) -> (class: DigitClass, value: Float) {
+        let start = n * Layout.classes
+        var best = start
+        for i in start ..< start + Layout.classes where scores[i] > scores[best] { best = i }
+        return (DigitClass(rawValue: best - start)!, scores[best])
+    }
+
     /// Class probabilities of one cell image.
     public func classify(_ cell: CellImage) -> [Float] {
         probabilities(cell.pixels.map { Float($0) / 255 }, count: 1)

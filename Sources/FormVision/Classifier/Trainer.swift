@@ -145,9 +145,8 @@ public struct Trainer: Sendable {
         guard !samples.isEmpty else { return 0 }
         let probabilities = network.probabilities(samples.flatMap(\.cell), count: samples.count)
         var correct = 0
-        for (n, sample) in samples.enumerated() {
-            let row = probabilities[n * 12 ..< (n + 1) * 12]
-            if row.indices.max(by: { row[$0] < row[$1] })! - n * 12 == sample.label.rawValue { correct += 1 }
+        for (n, sample) in samples.enumerated() where DigitNetwork.top(probabilities, cell: n).class == sample.label {
+            correct += 1
         }
         return Double(correct) / Double(samples.count)
     }

@@ -177,7 +177,7 @@ public struct TrainingCells: Sendable {
 
     /// Elastic distortion, a possible line fragment, then the pipeline's normalisation.
     func finish(_ canvas: InkCanvas, using g: inout SeededGenerator) throws(ImageError) -> [Float] {
-        var coverage = try elastic(canvas.coverage, using: &g)
+        let coverage = try elastic(canvas.coverage, using: &g)
         let (w, h) = (coverage.width, coverage.height)
         var values = coverage.storage.prefix(w * h).map { Float($0) / 255 }
         if g.chance(parameters.fragmentRate) {
@@ -195,12 +195,8 @@ public struct TrainingCells: Sendable {
                 }
             }
         }
-        coverage = Image()
         extractor.clearLineFragments(&values, width: w, height: h)
-        let statistics = CellExtractor.statistics(values, colour: [Float](repeating: 0, count: w * h), width: w, height: h,
-                                                  threshold: Float(extractor.parameters.inkThreshold))
-        guard let bounds = statistics.bounds else { return [Float](repeating: 0, count: 784) }
-        return extractor.normalise(values, width: w, height: h, bounds: bounds).map { Float($0) / 255 }
+        return extractor.normalisedCell(values, colour: nil, width: w, height: h).pixels.map { Float($0) / 255 }
     }
 
     /// A smooth random displacement of the canvas.
@@ -225,11 +221,9 @@ public struct TrainingCells: Sendable {
     /// A held-out digits.png sample as the network sees it: its pixels normalised directly, no
     /// augmentation (the measurement the acceptance figures use).
     public func plain(_ sample: HandwrittenDigits.Sample) -> [Float] {
-        let values = sample.pixels.map { Float($0) / 255 }
-        let statistics = CellExtractor.statistics(values, colour: [Float](repeating: 0, count: 400), width: 20, height: 20,
-                                                  threshold: Float(extractor.parameters.inkThreshold))
-        guard let bounds = statistics.bounds else { return [Float](repeating: 0, count: 784) }
-        return extractor.normalise(values, width: 20, height: 20, bounds: bounds).map { Float($0) / 255 }
+        let side = HandwrittenDigits.cellSize
+        return extractor.normalisedCell(sample.pixels.map { Float($0) / 255 }, colour: nil, width: side, height: side)
+            .pixels.map { Float($0) / 255 }
     }
 }
 

@@ -104,10 +104,20 @@ public struct CellExtractor: Sendable {
             }
         }
         clearLineFragments(&coverage, width: w, height: h)
-        let statistics = Self.statistics(coverage, colour: colour, width: w, height: h, threshold: Float(parameters.inkThreshold))
-        guard let bounds = statistics.bounds else { return CellImage(field: field, index: index, pixels: empty.pixels, statistics: statistics) }
-        let pixels = normalise(coverage, width: w, height: h, bounds: bounds)
+        let (pixels, statistics) = normalisedCell(coverage, colour: colour, width: w, height: h)
         return CellImage(field: field, index: index, pixels: pixels, statistics: statistics)
+    }
+
+    /// The ink statistics of a coverage map and its normalised 28 × 28 cell (all paper when
+    /// there is no ink). `colour` is nil for maps that carry no colour (statistics then say 0).
+    func normalisedCell(_ coverage: [Float], colour: [Float]?, width w: Int, height h: Int)
+        -> (pixels: [UInt8], statistics: InkStatistics) {
+        let statistics = Self.statistics(coverage, colour: colour ?? [Float](repeating: 0, count: w * h), width: w,
+                                         height: h, threshold: Float(parameters.inkThreshold))
+        guard let bounds = statistics.bounds else {
+            return ([UInt8](repeating: 0, count: CellImage.side * CellImage.side), statistics)
+        }
+        return (normalise(coverage, width: w, height: h, bounds: bounds), statistics)
     }
 
     /// The paper's colour in an area: a high percentile of each channel, where paper outweighs
