@@ -30,8 +30,9 @@ struct InfoCommand: ParsableCommand {
     /// Reads one image's header and, unless --header-only, decodes it.
     private func describe(_ path: String, decoder: ImageDecoder) -> Result<InfoRecord, ImageError> {
         do throws(ImageError) {
-            let info = try decoder.info(contentsOfFile: path)
-            if !headerOnly { _ = try decoder.decode(contentsOfFile: path) }
+            let bytes = try decoder.readFile(path)
+            let info = try decoder.info(bytes)
+            if !headerOnly { _ = try decoder.decode(bytes) }
             return .success(InfoRecord(image: path, info: info))
         } catch {
             return .failure(error)

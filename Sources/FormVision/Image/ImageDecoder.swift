@@ -124,7 +124,15 @@ public struct ImageDecoder: Sendable {
 
     /// Reads the header of an image file. See `info(_:)` for a raw buffer.
     public func info(contentsOfFile path: String) throws(ImageError) -> ImageInfo {
-        try info(try FileBytes.read(path, limit: options.limits.maxFileBytes))
+        try info(try readFile(path))
+    }
+
+    /// The bytes of an image file, refused before reading when larger than
+    /// `options.limits.maxFileBytes`: for callers that both inspect and decode a file.
+    ///
+    /// - Throws: `.fileNotFound`, `.unreadableFile`, `.fileTooLarge`.
+    public func readFile(_ path: String) throws(ImageError) -> [UInt8] {
+        try FileBytes.read(path, limit: options.limits.maxFileBytes)
     }
 
     // MARK: Decoding
@@ -150,7 +158,7 @@ public struct ImageDecoder: Sendable {
     /// - Throws: `.fileNotFound`, `.unreadableFile`, `.fileTooLarge`, and every error of
     ///   `decode(_:)`.
     public func decode(contentsOfFile path: String) throws(ImageError) -> Image {
-        try decode(try FileBytes.read(path, limit: options.limits.maxFileBytes))
+        try decode(try readFile(path))
     }
 
     /// Decodes into an existing image, reusing its storage when it is large enough.
