@@ -4,6 +4,16 @@
 /// values. Every fast (SIMD) kernel has a plain reference twin beside it, and tests compare them.
 /// Backward passes are used only for training and stay scalar.
 enum Kernels {
+    /// `accumulator += a × b`, lane by lane, as a multiply then an add.
+    ///
+    /// Not `SIMD.addProduct`: that is a fused multiply-add, and on a target without FMA
+    /// instructions (the default x86-64 baseline) each lane becomes a call into libm, about 60×
+    /// slower. A multiply and an add vectorise on every target.
+    @inline(__always)
+    static func multiplyAdd(_ accumulator: inout SIMD8<Float>, _ a: SIMD8<Float>, _ b: SIMD8<Float>) {
+        accumulator += a * b
+    }
+
     // MARK: 3×3 convolution, stride 1, zero padding 1
 
     /// Reference convolution.
@@ -33,8 +43,7 @@ enum Kernels {
     }
 
     /// Fast convolution: the input is copied once into zero-padded planes whose rows are a
-    /// multiple of 8 wide, then each output row is accumulated 8 columns at a time with fused
-    /// multiply-adds. `scratch` needs `paddedCount(channels:height:width:)` floats.
+    /// multiple of 8 wide, then each output row is accumulated 8 columns at a time. `scratch` needs `paddedCount(channels:height:width:)` floats.
     static func conv3x3(_ input: UnsafePointer<Float>, channels c: Int, height h: Int, width w: Int,
                         weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, outputs o: Int,
                         into output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
@@ -69,7 +78,7 @@ enum Kernels {
                                 let tap = SIMD8<Float>(repeating: taps[ky * 3 + kx])
                                 for k in 0 ..< chunks {
                                     let v = source.loadUnaligned(fromByteOffset: (k * 8 + kx) * 4, as: SIMD8<Float>.self)
-                                    row[k].addProduct(tap, v)
+                                    multiplyAdd(&row[k], tap, v)
                                 }
                             }
                         }
@@ -104,10 +113,10 @@ enum Kernels {
                             let low = source.loadUnaligned(fromByteOffset: kx * 4, as: SIMD8<Float>.self)
                             let high = source.loadUnaligned(fromByteOffset: (8 + kx) * 4, as: SIMD8<Float>.self)
                             let k = ky * 3 + kx
-                            a0.addProduct(SIMD8(repeating: t0[k]), low); b0.addProduct(SIMD8(repeating: t0[k]), high)
-                            a1.addProduct(SIMD8(repeating: t1[k]), low); b1.addProduct(SIMD8(repeating: t1[k]), high)
-                            a2.addProduct(SIMD8(repeating: t2[k]), low); b2.addProduct(SIMD8(repeating: t2[k]), high)
-                            a3.addProduct(SIMD8(repeating: t3[k]), low); b3.addProduct(SIMD8(repeating: t3[k]), high)
+                            multiplyAdd(&a0, SIMD8(repeating: t0[k]), low); multiplyAdd(&b0, SIMD8(repeating: t0[k]), high)
+                            multiplyAdd(&a1, SIMD8(repeating: t1[k]), low); multiplyAdd(&b1, SIMD8(repeating: t1[k]), high)
+                            multiplyAdd(&a2, SIMD8(repeating: t2[k]), low); multiplyAdd(&b2, SIMD8(repeating: t2[k]), high)
+                            multiplyAdd(&a3, SIMD8(repeating: t3[k]), low); multiplyAdd(&b3, SIMD8(repeating: t3[k]), high)
                         }
                     }
                 }
@@ -141,8 +150,8 @@ enum Kernels {
                             let v3 = source.loadUnaligned(fromByteOffset: (24 + kx) * 4, as: SIMD8<Float>.self)
                             let k = ky * 3 + kx
                             let wa = SIMD8<Float>(repeating: ta[k]), wb = SIMD8<Float>(repeating: tb[k])
-                            a0.addProduct(wa, v0); a1.addProduct(wa, v1); a2.addProduct(wa, v2); a3.addProduct(wa, v3)
-                            b0.addProduct(wb, v0); b1.addProduct(wb, v1); b2.addProduct(wb, v2); b3.addProduct(wb, v3)
+                            multiplyAdd(&a0, wa, v0); multiplyAdd(&a1, wa, v1); multiplyAdd(&a2, wa, v2); multiplyAdd(&a3, wa, v3)
+                            multiplyAdd(&b0, wb, v0); multiplyAdd(&b1, wb, v1); multiplyAdd(&b2, wb, v2); multiplyAdd(&b3, wb, v3)
                         }
                     }
                 }
@@ -277,7 +286,7 @@ enum Kernels {
         }
     }
 
-    /// Fast dense layer: dot products 8 lanes at a time with fused multiply-adds.
+    /// Fast dense layer: dot products 8 lanes at a time.
     static func dense(_ input: UnsafePointer<Float>, inputs n: Int, weight: UnsafePointer<Float>,
                       bias: UnsafePointer<Float>, outputs m: Int, into output: UnsafeMutablePointer<Float>) {
         let whole = n / 8 * 8
@@ -287,7 +296,7 @@ enum Kernels {
             var acc = SIMD8<Float>.zero
             var i = 0
             while i < whole {
-                acc.addProduct(row.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self),
+                multiplyAdd(&acc, row.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self),
                                x.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self))
                 i += 8
             }
