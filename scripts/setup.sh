@@ -19,6 +19,10 @@ DEBIAN_PACKAGES=(
   libopencv-core-dev    # cv::Mat and friends
   libopencv-imgproc-dev # warps, resizes, thresholds, contours
   libapriltag-dev       # the reference AprilTag detector for the fiducial markers
+  # Handwriting fonts: digit styles for training the classifier and the held-out style test
+  # (see Sources/FormVision/Fonts/HandwritingFonts.swift; 1.5 MB in all).
+  fonts-dkg-handwriting fonts-breip fonts-humor-sans fonts-rufscript fonts-tomsontalks
+  fonts-bwht fonts-comic-neue fonts-sjfonts
 )
 # The OpenCV modules the shim calls; keep in step with Sources/CFormVisionShim.
 OPENCV_MODULES=(opencv_imgproc opencv_core)
