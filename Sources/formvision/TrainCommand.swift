@@ -8,15 +8,21 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train the digit classifier from scratch on generated cells.",
         discussion: """
-            Digits come from digits.png's training columns 0-89 only; X marks, dashes and blanks are \
+            Digits come from digits.png's training columns 0-84, from Debian's handwriting fonts \
+            (all but the two held-out ones) and from Hershey faces; X marks, dashes and blanks are \
             drawn. Each epoch prints its loss and the accuracy on the held-out columns 90-99 (never \
-            trained on). The softmax temperature is then fitted on a fresh validation set drawn from \
-            the training digits, and the expected calibration error is reported on the held-out digits.
+            trained on). The softmax temperature is then fitted on columns 85-89 (kept out of training) \
+            with fresh marks and blanks, and the expected calibration error is reported on the held-out digits. \
+            To compare settings without looking at the held-out columns, add --validate: training then \
+            leaves columns 75-89 out, calibrates on 75-79 and measures every figure on 80-89 instead.
             """
     )
 
     @Option(help: "Path of digits.png.")
     var digits = DigitsLocation.defaultPath
+
+    @Option(help: "Directory of the installed fonts.")
+    var fonts = HandwritingFont.defaultDirectory
 
     @Option(help: "Epochs.")
     var epochs = Trainer.Parameters().epochs
@@ -27,14 +33,33 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Training seed.")
     var seed: UInt64 = 1
 
-    @Option(help: "Gradient worker threads.")
+    @Option(help: "Worker threads for generating samples and computing gradients.")
     var workers = 2
 
-    @Option(help: "Share of training digits set in typefaces with writers' variants (crossed 7, flagged 1); 0 = digits.png only.")
+    @Option(help: "Share of training digits drawn from the training handwriting fonts.")
     var fontShare = TrainingCells.Parameters().fontShare
+
+    @Option(help: "Share of training digits set in Hershey faces with writers' variants (crossed 7, flagged 1).")
+    var hersheyShare = TrainingCells.Parameters().hersheyShare
+
+    @Option(help: "Chance of a gap broken into one stroke of a training digit.")
+    var gapRate = TrainingCells.Parameters().gapRate
+
+    @Option(help: "Largest elastic displacement, as a fraction of the box.")
+    var elasticAmplitude = TrainingCells.Parameters().elasticAmplitude
+
+    @Option(help: "Decay of the moving average of the weights that training returns (0 = the last step's weights).")
+    var averageDecay = Trainer.Parameters().averageDecay
 
     @Option(help: "Halve the learning rate every this many epochs.")
     var decayEvery = Trainer.Parameters().decayEvery
+
+    @Flag(name: .customLong("validate"),
+          help: "Train on digits.png columns 0-74, calibrate on 75-79 and measure on 80-89, never touching the held-out columns.")
+    var validationRun = false
+
+    @Option(help: "Marks and blanks drawn for the report (two thirds marks); the held-out fonts get one digit per 60.")
+    var reportSamples = 3000
 
     @Option(name: .shortAndLong, help: "Where to write the weights file.")
     var output: String?
@@ -42,24 +67,67 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Do not train: report the held-out figures of this weights file ('bundled' for the shipped network).")
     var evaluate: String?
 
+    @Option(help: "Do not train: write a PNG sheet of training cells (rows of 24, as the network sees them) to this path.")
+    var sheet: String?
+
+    @Flag(help: "With --sheet: draw the held-out fonts' digits (the style test) instead of training cells.")
+    var sheetHeldOutFonts = false
+
     func validate() throws {
-        guard (output == nil) != (evaluate == nil) else { throw ValidationError("give -o FILE to train, or --evaluate FILE") }
+        guard [output, evaluate, sheet].compactMap({ $0 }).count == 1 else {
+            throw ValidationError("give -o FILE to train, --evaluate FILE, or --sheet FILE")
+        }
+        guard (0 ..< 1).contains(averageDecay) else { throw ValidationError("--average-decay must be 0 to below 1") }
+        guard reportSamples >= 60 else { throw ValidationError("--report-samples must be at least 60") }
         guard epochs > 0, samplesPerEpoch >= 64, workers > 0 else { throw ValidationError("epochs, samples and workers must be positive") }
-        guard (0 ... 1).contains(fontShare) else { throw ValidationError("--font-share must be 0 to 1") }
+        guard (0 ... 1).contains(fontShare), (0 ... 1).contains(hersheyShare), (0 ... 1).contains(gapRate), (0 ... 0.3).contains(elasticAmplitude), fontShare + hersheyShare <= 1 else {
+            throw ValidationError("--font-share, --hershey-share and --gap-rate must be 0 to 1, adding the shares up to at most 1; --elastic-amplitude 0 to 0.3")
+        }
+    }
+
+    /// digits.png columns: trained on, kept for fitting the softmax temperature, and measured
+    /// on. The last five training columns calibrate: a temperature fitted on digits the network
+    /// trained on comes out too sharp for new writers.
+    struct Columns {
+        var training: Range<Int>
+        var calibration: Range<Int>
+        var measured: Range<Int>
+        var measuredSplit: HandwrittenDigits.Split
+
+        static let final = Columns(training: 0 ..< 85, calibration: 85 ..< 90, measured: 90 ..< 100, measuredSplit: .heldOut)
+        /// `--validate`: everything moves ten columns left, off the held-out columns.
+        static let validation = Columns(training: 0 ..< 75, calibration: 75 ..< 80, measured: 80 ..< 90, measuredSplit: .training)
     }
 
     func run() throws {
-        let training: HandwrittenDigits, heldOutDigits: HandwrittenDigits
+        let columns = validationRun ? Columns.validation : Columns.final
+        let training: HandwrittenDigits, calibrationDigits: HandwrittenDigits, measured: HandwrittenDigits
         do throws(ImageError) {
-            training = try HandwrittenDigits.load(contentsOfFile: digits, split: .training)
-            heldOutDigits = try HandwrittenDigits.load(contentsOfFile: digits, split: .heldOut)
+            training = try HandwrittenDigits.load(contentsOfFile: digits, split: .training, columns: columns.training)
+            calibrationDigits = try HandwrittenDigits.load(contentsOfFile: digits, split: .training, columns: columns.calibration)
+            measured = try HandwrittenDigits.load(contentsOfFile: digits, split: columns.measuredSplit, columns: columns.measured)
         } catch {
             throw CLIFailure("cannot load digits.png (\(error.description)); run scripts/setup.sh or pass --digits")
         }
+        let trainingFaces: [DigitFace], heldOutFaces: [DigitFace]
+        do throws(FontError) {
+            trainingFaces = try HandwritingFont.faces(.training, directory: fonts)
+            heldOutFaces = try HandwritingFont.faces(.heldOut, directory: fonts)
+        } catch {
+            throw CLIFailure(error.description)
+        }
         var cellParameters = TrainingCells.Parameters()
         cellParameters.fontShare = fontShare
-        let cells = TrainingCells(digits: training, parameters: cellParameters)
-        let heldOut = heldOutDigits.samples.joined().map { (cells.plain($0), DigitClass(rawValue: $0.digit)!) }
+        cellParameters.hersheyShare = hersheyShare
+        cellParameters.gapRate = gapRate
+        cellParameters.elasticAmplitude = elasticAmplitude
+        let cells = TrainingCells(digits: training, faces: trainingFaces, parameters: cellParameters)
+        if let sheet {
+            try writeSheet(cells, heldOutFaces: sheetHeldOutFonts ? heldOutFaces : nil, to: sheet)
+            return
+        }
+        let heldOut = measured.samples.joined().map { (cells.plain($0), DigitClass(rawValue: $0.digit)!) }
+        let what = validationRun ? "validation (columns 80-89)" : "held-out"
         if let evaluate {
             let network: DigitNetwork
             do throws(WeightsError) {
@@ -67,7 +135,7 @@ struct TrainCommand: ParsableCommand {
             } catch {
                 throw CLIFailure(error.description)
             }
-            try report(network, cells: cells, heldOut: heldOut, uncalibratedECE: nil)
+            try report(network, cells: cells, heldOut: heldOut, heldOutFaces: heldOutFaces, what: what, uncalibratedECE: nil)
             return
         }
         var parameters = Trainer.Parameters()
@@ -76,52 +144,107 @@ struct TrainCommand: ParsableCommand {
         parameters.seed = seed
         parameters.workers = workers
         parameters.decayEvery = decayEvery
+        parameters.averageDecay = averageDecay
         let started = Date()
         var network: DigitNetwork
         do throws(ImageError) {
             network = try Trainer(parameters: parameters).train(cells: cells, heldOut: heldOut) { report in
                 FileHandle.standardError.write(Data(String(
-                    format: "train: epoch %d/%d  loss %.4f  held-out accuracy %.2f %%  %.0f s\n", report.epoch, epochs,
-                    report.loss, report.heldOutAccuracy * 100, report.seconds).utf8))
+                    format: "train: epoch %d/%d  loss %.4f  %@ accuracy %.2f %%  %.0f s\n", report.epoch, epochs,
+                    report.loss, what, report.heldOutAccuracy * 100, report.seconds).utf8))
             }
         } catch {
             throw CLIFailure(error.description)
         }
-        // Calibrate on fresh training-digit samples (never the held-out columns).
-        var validation: [(cell: [Float], label: DigitClass)] = []
-        var g = SeededGenerator(seed: seed).derived("validation")
-        for _ in 0 ..< 3000 {
-            do throws(ImageError) { let s = try cells.sample(using: &g); validation.append((s.cell, s.label)) } catch {
-                throw CLIFailure(error.description)
-            }
+        // Calibrate on the calibration columns (never trained on), plus fresh marks and blanks so
+        // that the non-digit classes are calibrated too.
+        var validation = calibrationDigits.samples.joined().map { (cell: cells.plain($0), label: DigitClass(rawValue: $0.digit)!) }
+        var g = SeededGenerator(seed: seed).derived("calibration")
+        do throws(ImageError) {
+            for _ in 0 ..< validation.count / 4 { validation.append((try cells.mark(using: &g), .mark)) }
+            for _ in 0 ..< validation.count / 8 { validation.append((try cells.blank(using: &g), .blank)) }
+        } catch {
+            throw CLIFailure(error.description)
         }
         let before = Calibration.expectedCalibrationError(network, heldOut)
         network.temperature = Calibration.fitTemperature(network, validation)
-        try report(network, cells: cells, heldOut: heldOut, uncalibratedECE: before.ece)
+        try report(network, cells: cells, heldOut: heldOut, heldOutFaces: heldOutFaces, what: what, uncalibratedECE: before.ece)
         try Output.write(WeightsFile.encode(network), to: output ?? "")
         FileHandle.standardError.write(Data("train: \(String(format: "%.0f", Date().timeIntervalSince(started))) s; wrote \(output ?? "")\n".utf8))
     }
 
+    /// A sheet of training cells, 24 to a row, 10 rows, white on black as the network sees them.
+    func writeSheet(_ cells: TrainingCells, heldOutFaces: [DigitFace]?, to path: String) throws {
+        let side = DigitNetwork.Layout.side, (columns, rows) = (24, 10)
+        var image = Image(width: columns * (side + 2), height: rows * (side + 2), format: .gray8)
+        var g = SeededGenerator(seed: seed).derived("sheet")
+        var fixed: [[Float]] = []
+        if let heldOutFaces {
+            do throws(ImageError) {
+                fixed = try cells.typesetSamples(heldOutFaces.map { .outline($0) }, perDigit: columns, seed: 7777).map(\.cell)
+            } catch { throw CLIFailure(error.description) }
+        }
+        for n in 0 ..< columns * rows {
+            let cell: [Float]
+            if heldOutFaces != nil { cell = fixed[n] } else {
+                do throws(ImageError) { cell = try cells.sample(using: &g).cell } catch { throw CLIFailure(error.description) }
+            }
+            let (x0, y0) = (n % columns * (side + 2) + 1, n / columns * (side + 2) + 1)
+            for y in 0 ..< side { for x in 0 ..< side { image[x0 + x, y0 + y] = UInt8(max(0, min(1, cell[y * side + x])) * 255) } }
+        }
+        let png: [UInt8]
+        do throws(ImageError) { png = try ImageEncoder.png(image) } catch { throw CLIFailure(error.description) }
+        try Output.write(png, to: path)
+        FileHandle.standardError.write(Data("train: wrote a sheet of \(columns * rows) training cells to \(path)\n".utf8))
+    }
+
     /// Prints the held-out figures the acceptance asks for.
+    /// The three most frequent confusions, as "7→1 ×12, …".
+    static func confusions(_ network: DigitNetwork, _ samples: [(cell: [Float], label: DigitClass)],
+                           counting: (DigitClass, DigitClass) -> Bool = { _, _ in true }) -> String {
+        let p = network.probabilities(samples.flatMap(\.cell), count: samples.count)
+        var counts: [String: Int] = [:]
+        for (n, sample) in samples.enumerated() {
+            let top = DigitNetwork.top(p, cell: n).class
+            if top != sample.label, counting(sample.label, top) { counts["\(sample.label)→\(top)", default: 0] += 1 }
+        }
+        let worst = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(3)
+        return worst.isEmpty ? "none wrong" : worst.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
+    }
+
     func report(_ network: DigitNetwork, cells: TrainingCells, heldOut: [(cell: [Float], label: DigitClass)],
-                uncalibratedECE: Double?) throws {
+                heldOutFaces: [DigitFace], what: String, uncalibratedECE: Double?) throws {
         let calibration = Calibration.expectedCalibrationError(network, heldOut)
         let separation: MarkSeparation
-        let typeset: [(cell: [Float], label: DigitClass)]
+        let nonDigits: [(cell: [Float], label: DigitClass)]
+        var fontSamples: [(name: String, samples: [(cell: [Float], label: DigitClass)])] = []
+        let script: [(cell: [Float], label: DigitClass)]
         do throws(ImageError) {
-            separation = try MarkSeparation.measure(network, cells: cells, digits: heldOut, marks: 2000, blanks: 1000, seed: 7777)
-            typeset = try cells.heldOutTypeset(perDigit: 50, seed: 7777)
+            let (marks, blanks) = (reportSamples * 2 / 3, reportSamples - reportSamples * 2 / 3)
+            separation = try MarkSeparation.measure(network, cells: cells, digits: heldOut, marks: marks, blanks: blanks, seed: 7777)
+            nonDigits = try MarkSeparation.samples(cells: cells, marks: marks, blanks: blanks, seed: 7777)
+            for face in heldOutFaces {
+                fontSamples.append((face.name, try cells.typesetSamples([.outline(face)], perDigit: reportSamples / 60, seed: 7777)))
+            }
+            script = try cells.typesetSamples(DigitStyle.heldOut.map { .hershey($0) }, perDigit: reportSamples / 60, seed: 7777)
         } catch {
             throw CLIFailure(error.description)
         }
+        let allFonts = fontSamples.flatMap(\.samples)
         var lines = [
-            String(format: "held-out digits.png accuracy %.2f %% (%d digits)", Trainer.accuracy(network, heldOut) * 100, heldOut.count),
+            String(format: "%@ digits.png accuracy %.2f %% (%d digits)", what, Trainer.accuracy(network, heldOut) * 100, heldOut.count),
             String(format: "expected calibration error %.4f at temperature %.3f", calibration.ece, network.temperature),
             String(format: "confidently wrong (top probability >= 0.99) %.2f %%", calibration.confidentlyWrong * 100),
-            String(format: "held-out marks and blanks read as non-digits %.2f %% (3000)", separation.nonDigitRate * 100),
-            String(format: "held-out digits read as mark or blank %.2f %%", separation.digitLostRate * 100),
-            String(format: "digits in the held-out script faces %.2f %% (%d)", Trainer.accuracy(network, typeset) * 100, typeset.count),
+            String(format: "held-out marks and blanks read as non-digits %.2f %% (%d); as digits: %@", separation.nonDigitRate * 100, nonDigits.count,
+                   Self.confusions(network, nonDigits) { _, top in top.digit != nil }),
+            String(format: "%@ digits read as mark or blank %.2f %%", what, separation.digitLostRate * 100),
+            String(format: "digits in the held-out handwriting fonts %.2f %% (%d)", Trainer.accuracy(network, allFonts) * 100, allFonts.count),
         ]
+        for (name, samples) in fontSamples {
+            lines.append(String(format: "  %@ %.2f %%, most often %@", name, Trainer.accuracy(network, samples) * 100,
+                                Self.confusions(network, samples)))
+        }
+        lines.append(String(format: "digits in the held-out Hershey script faces %.2f %% (%d)", Trainer.accuracy(network, script) * 100, script.count))
         if let uncalibratedECE { lines.insert(String(format: "expected calibration error before calibration %.4f", uncalibratedECE), at: 1) }
         for line in lines { FileHandle.standardError.write(Data("train: \(line)\n".utf8)) }
     }

@@ -237,7 +237,7 @@ struct CLI {
         let records = try result.stdout.split(separator: "\n").map {
             try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
         }
-        #expect(records.count == 11)
+        try #require(records.count == 11)
         let threes = records.prefix(10).filter { $0["class"] as? String == "3" }.count
         #expect(threes >= 8)
         #expect(records[10]["class"] as? String == "blank")
@@ -252,5 +252,49 @@ struct CLI {
         let result = try CLI.run(["classify", "--weights", weights, cell])
         #expect(result.status == 1)
         #expect(result.stderr.contains("not a FormVision weights file"))
+    }
+}
+
+@Suite struct TrainCLITests {
+    /// A tiny run (two epochs of 64 samples): progress per epoch on stderr, the report, and a
+    /// weights file that `classify --weights` loads. Says nothing about accuracy: that is
+    /// measured on the committed network.
+    @Test func tinyTrainingRunWritesLoadableWeights() throws {
+        try #require(FileManager.default.fileExists(atPath: Fixtures.digitsPath), "run scripts/setup.sh")
+        let directory = try Fixtures.temporaryDirectory()
+        let weights = directory.appendingPathComponent("tiny.fvdn").path
+        let result = try CLI.run(["train", "--digits", Fixtures.digitsPath, "--epochs", "2", "--samples-per-epoch", "64",
+                                  "--validate", "--report-samples", "120", "-o", weights])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.filter { $0.hasPrefix("train: epoch ") }.count == 2)
+        #expect(lines.contains { $0.contains("validation (columns 80-89) digits.png accuracy") })
+        #expect(lines.contains { $0.contains("digits in the held-out handwriting fonts") })
+        let cell = try Fixtures.write(try ImageEncoder.png(Image(width: 30, height: 30, color: [255])), to: directory, name: "c.png")
+        let classified = try CLI.run(["classify", "--weights", weights, cell])
+        #expect(classified.status == 0, "\(classified.stderr)")
+    }
+
+    /// The sheet is 24 × 10 cells of 28 px with a 2 px gutter, and has ink.
+    @Test func sheetOfTrainingCells() throws {
+        try #require(FileManager.default.fileExists(atPath: Fixtures.digitsPath), "run scripts/setup.sh")
+        let directory = try Fixtures.temporaryDirectory()
+        let sheet = directory.appendingPathComponent("sheet.png").path
+        let result = try CLI.run(["train", "--digits", Fixtures.digitsPath, "--sheet", sheet])
+        #expect(result.status == 0, "\(result.stderr)")
+        let image = try ImageDecoder().decode(contentsOfFile: sheet)
+        #expect(image.width == 24 * 30 && image.height == 10 * 30)
+        #expect(image.storage.filter { $0 > 128 }.count > 240 * 30)
+    }
+
+    @Test func usageErrors() throws {
+        #expect(try CLI.run(["train"]).status == 64)
+        #expect(try CLI.run(["train", "-o", "/tmp/x.fvdn", "--sheet", "/tmp/x.png"]).status == 64)
+        #expect(try CLI.run(["train", "-o", "/tmp/x.fvdn", "--font-share", "0.9", "--hershey-share", "0.2"]).status == 64)
+        let missing = try CLI.run(["train", "--digits", "/nonexistent/digits.png", "-o", "/tmp/x.fvdn"])
+        #expect(missing.status == 1 && missing.stderr.contains("digits.png"))
+        try #require(FileManager.default.fileExists(atPath: Fixtures.digitsPath), "run scripts/setup.sh")
+        let noFonts = try CLI.run(["train", "--digits", Fixtures.digitsPath, "--fonts", "/nonexistent", "-o", "/tmp/x.fvdn"])
+        #expect(noFonts.status == 1 && noFonts.stderr.contains("fonts-"), "\(noFonts.stderr)")
     }
 }

@@ -113,7 +113,7 @@ import Testing
         #expect(throws: WeightsError.badMagic) { try WeightsFile.decode(magic) }
         var version = bytes
         version[4] = 9
-        #expect(throws: WeightsError.unsupportedVersion(found: 9, supported: 1)) { try WeightsFile.decode(version) }
+        #expect(throws: WeightsError.unsupportedVersion(found: 9, supported: WeightsFile.version)) { try WeightsFile.decode(version) }
         var flipped = bytes
         flipped[bytes.count / 2] ^= 0x10
         #expect(throws: WeightsError.checksumMismatch) { try WeightsFile.decode(flipped) }
@@ -134,10 +134,38 @@ import Testing
         let samples = heldOut.samples.joined().map { (cell: cells.plain($0), label: DigitClass(rawValue: $0.digit)!) }
         #expect(samples.count == 500)
         let accuracy = Trainer.accuracy(network, samples)
-        // Measured 98.6 % for the committed network; the target (98.8 %) is not reached yet.
-        #expect(accuracy >= 0.984, "held-out accuracy \(accuracy)")
+        // Measured 98.4 % for the committed network (8 of 500 wrong); the target, 98.8 %, is
+        // not reached. The floor allows one digit either way of that.
+        #expect(accuracy >= 0.982, "held-out accuracy \(accuracy)")
         let calibration = Calibration.expectedCalibrationError(network, samples)
         #expect(calibration.confidentlyWrong <= 0.002, "confidently wrong \(calibration.confidentlyWrong)")
+    }
+
+    /// Digits set in the two held-out handwriting fonts (no training run draws from them).
+    @Test func heldOutFontsAreRead() throws {
+        try #require(FileManager.default.fileExists(atPath: Fixtures.digitsPath), "run scripts/setup.sh")
+        try #require(HandwritingFontTests.installed, "run scripts/setup.sh")
+        let network = try DigitNetwork.bundled()
+        let cells = TrainingCells(digits: try HandwrittenDigits.load(contentsOfFile: Fixtures.digitsPath, split: .heldOut))
+        let faces = try HandwritingFont.faces(.heldOut).map { Typeface.outline($0) }
+        // A smaller draw than `train --evaluate` (1,000), from another seed. Measured 95.7 % for the
+        // committed network (94.9 % on the 1,000); the target, 97 %, is not reached.
+        let samples = try cells.typesetSamples(faces, perDigit: 30, seed: 4242)
+        let accuracy = Trainer.accuracy(network, samples)
+        #expect(accuracy >= 0.94, "held-out fonts \(accuracy)")
+    }
+
+    /// A stray stroke in a box (a tenth of its height, any direction) is not read as a digit: the
+    /// cell keeps it small, where it once became a full-size 1.
+    @Test func strayStrokeIsNotADigit() throws {
+        let network = try DigitNetwork.bundled()
+        for (dx, dy) in [(0.0, 7.0), (7.0, 0.0), (5.0, 5.0), (-5.0, 5.0)] {
+            var box = Image(width: 60, height: 72, color: [245, 242, 235])
+            try _Shim.drawLine(&box, from: Point(30, 36), to: Point(30 + dx, 36 + dy), thickness: 3, color: [30, 30, 120])
+            let p = network.classify(CellExtractor().cell(fromImage: box))
+            let top = DigitNetwork.top(p, cell: 0).class
+            #expect(top.digit == nil, "stroke (\(dx), \(dy)) read as \(top)")
+        }
     }
 
     /// An empty cell is blank, never a digit.
@@ -186,11 +214,58 @@ extension KernelTests {
         var g = SeededGenerator(seed: 8)
         for style in DigitStyle.training + DigitStyle.heldOut {
             for digit in 0 ..< 10 {
-                let cell = try cells.typeset(digit, style: style, using: &g)
+                let cell = try cells.typeset(digit, face: .hershey(style), using: &g)
                 let ink = cell.filter { $0 > 0.5 }.count
                 #expect(ink > 15 && ink < 400, "\(style) \(digit): \(ink) ink pixels")
             }
         }
         #expect(Set(DigitStyle.heldOut.map(\.description)).isDisjoint(with: DigitStyle.training.map(\.description)))
+    }
+}
+
+extension TypesetDigitTests {
+    /// Font digits land in the cell like the others, in varied pen weights.
+    @Test func fontDigitsAreCentredCells() throws {
+        try #require(FileManager.default.fileExists(atPath: Fixtures.digitsPath), "run scripts/setup.sh")
+        try #require(HandwritingFontTests.installed, "run scripts/setup.sh")
+        let faces = try HandwritingFont.faces(.training)
+        let cells = TrainingCells(digits: try HandwrittenDigits.load(contentsOfFile: Fixtures.digitsPath, split: .training), faces: faces)
+        var g = SeededGenerator(seed: 9)
+        var inks: [Int] = []
+        for face in faces {
+            for digit in 0 ..< 10 {
+                let cell = try cells.typeset(digit, face: .outline(face), using: &g)
+                // Faint ink counts: a fine pen's stroke is under a pixel wide in the cell.
+                let ink = cell.filter { $0 > 0.25 }.count
+                #expect(ink > 20 && ink < 500, "\(face.name) \(digit): \(ink) ink pixels")
+                // Centred: the ink's centre of mass within two pixels of the cell's middle.
+                var (mx, my, mass) = (0.0, 0.0, 0.0)
+                for (i, v) in cell.enumerated() { mx += Double(v) * Double(i % 28); my += Double(v) * Double(i / 28); mass += Double(v) }
+                #expect(abs(mx / mass - 13.5) < 2 && abs(my / mass - 13.5) < 2, "\(face.name) \(digit) off centre")
+                inks.append(ink)
+            }
+        }
+        // Pen weights vary: the heaviest cells carry far more ink than the lightest.
+        inks.sort()
+        #expect(inks[inks.count * 9 / 10] > 2 * inks[inks.count / 10])
+    }
+}
+
+@Suite struct TrainerTests {
+    /// Same seed, same network; and an epoch's samples do not depend on the thread count.
+    @Test func trainingIsDeterministic() throws {
+        try #require(FileManager.default.fileExists(atPath: Fixtures.digitsPath), "run scripts/setup.sh")
+        let cells = TrainingCells(digits: try HandwrittenDigits.load(contentsOfFile: Fixtures.digitsPath, split: .training))
+        let root = SeededGenerator(seed: 3)
+        let one = try Trainer.generate(cells, count: 48, root: root, epoch: 1, workers: 1)
+        let two = try Trainer.generate(cells, count: 48, root: root, epoch: 1, workers: 2)
+        #expect(one.inputs == two.inputs && one.labels == two.labels)
+        var parameters = Trainer.Parameters()
+        parameters.epochs = 1
+        parameters.samplesPerEpoch = 64
+        let a = try Trainer(parameters: parameters).train(cells: cells, heldOut: []) { _ in }
+        let b = try Trainer(parameters: parameters).train(cells: cells, heldOut: []) { _ in }
+        #expect(a == b)
+        #expect(a != DigitNetwork.random(seed: parameters.seed), "training moved the weights")
     }
 }

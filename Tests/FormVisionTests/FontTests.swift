@@ -82,18 +82,16 @@ import FormVisionTestSupport
         let faces = try HandwritingFont.faces(.training) + HandwritingFont.faces(.heldOut)
         #expect(faces.count == HandwritingFont.catalogue.count)
         for face in faces {
-            var areas: [Double] = []
             for (digit, glyph) in face.glyphs.enumerated() {
                 var image = Image(width: 80, height: 80, format: .gray8)
                 PolygonFill.fill(glyph.contours.map { $0.map { Point(40, 40) + $0 * 60 } }, into: &image)
                 let area = image.storage.reduce(0) { $0 + Double($1) } / 255
                 #expect(area > 40 && area < 2500, "\(face.name) \(digit): ink area \(area)")
-                areas.append(area)
                 let b = try #require(glyph.bounds)
                 #expect(b.height <= 1.0001 && b.height > 0.3, "\(face.name) \(digit): height \(b.height)")
+                // A 0's counter is paper, in any hand: holes come out as holes.
+                if digit == 0 { #expect(image[40, 40] < 64, "\(face.name): the middle of its 0 is inked") }
             }
-            // An 8 has more ink than a 1 in any hand.
-            #expect(areas[8] > areas[1], "\(face.name): 8 \(areas[8]) vs 1 \(areas[1])")
         }
         #expect(Set(faces.map(\.name)).count == faces.count)
     }

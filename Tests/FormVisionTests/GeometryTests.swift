@@ -227,6 +227,22 @@ import Testing
         #expect(empty.pixels.allSatisfy { $0 == 0 })
     }
 
+    /// A stray stroke a tenth of the box tall stays small in the cell (not a full-size 1), while
+    /// a stroke two thirds of the box tall is scaled to the digit size.
+    @Test func specksAreNotEnlargedToDigits() {
+        let extractor = CellExtractor()
+        let (w, h) = (60, 72)
+        func inkRows(strokeLength: Int) -> Int {
+            var coverage = [Float](repeating: 0, count: w * h)
+            for y in (h - strokeLength) / 2 ..< (h + strokeLength) / 2 { for x in 29 ..< 32 { coverage[y * w + x] = 1 } }
+            let cell = extractor.normalisedCell(coverage, colour: nil, width: w, height: h).pixels
+            return (0 ..< 28).filter { y in (0 ..< 28).contains { cell[y * 28 + $0] > 128 } }.count
+        }
+        #expect(inkRows(strokeLength: 7) <= 8)
+        let full = inkRows(strokeLength: 48)
+        #expect(full >= 19 && full <= 21)
+    }
+
     @Test func areaResamplingPreservesMean() {
         var g = SeededGenerator(seed: 2)
         let source = (0 ..< 37 * 23).map { _ in Float(g.uniform(0 ... 1)) }

@@ -9,18 +9,27 @@ public struct MarkSeparation: Sendable, Equatable {
     /// labelled digits.
     public static func measure(_ network: DigitNetwork, cells: TrainingCells, digits: [(cell: [Float], label: DigitClass)],
                                marks: Int, blanks: Int, seed: UInt64) throws(ImageError) -> MarkSeparation {
-        var g = SeededGenerator(seed: seed).derived("held-out-marks")
-        var inputs: [Float] = []
-        for _ in 0 ..< marks { inputs += try cells.mark(using: &g) }
-        for _ in 0 ..< blanks { inputs += try cells.blank(using: &g) }
-        let p = network.probabilities(inputs, count: marks + blanks)
+        let nonDigits = try samples(cells: cells, marks: marks, blanks: blanks, seed: seed)
+        let p = network.probabilities(nonDigits.flatMap(\.cell), count: nonDigits.count)
         var nonDigit = 0
-        for n in 0 ..< marks + blanks where DigitNetwork.top(p, cell: n).class.digit == nil { nonDigit += 1 }
+        for n in nonDigits.indices where DigitNetwork.top(p, cell: n).class.digit == nil { nonDigit += 1 }
         let q = network.probabilities(digits.flatMap(\.cell), count: digits.count)
         var lost = 0
         for n in 0 ..< digits.count where DigitNetwork.top(q, cell: n).class.digit == nil { lost += 1 }
-        return MarkSeparation(nonDigitRate: Double(nonDigit) / Double(max(1, marks + blanks)),
+        return MarkSeparation(nonDigitRate: Double(nonDigit) / Double(max(1, nonDigits.count)),
                               digitLostRate: Double(lost) / Double(max(1, digits.count)))
+    }
+}
+
+extension MarkSeparation {
+    /// The marks then blanks `measure` uses, labelled.
+    public static func samples(cells: TrainingCells, marks: Int, blanks: Int, seed: UInt64) throws(ImageError)
+        -> [(cell: [Float], label: DigitClass)] {
+        var g = SeededGenerator(seed: seed).derived("held-out-marks")
+        var result: [(cell: [Float], label: DigitClass)] = []
+        for _ in 0 ..< marks { result.append((try cells.mark(using: &g), .mark)) }
+        for _ in 0 ..< blanks { result.append((try cells.blank(using: &g), .blank)) }
+        return result
     }
 }
 

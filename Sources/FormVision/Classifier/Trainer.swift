@@ -6,17 +6,23 @@ import Dispatch
 /// generator, and the workers' gradients are summed in a fixed order.
 public struct Trainer: Sendable {
     public struct Parameters: Sendable, Equatable {
-        public var epochs = 16
+        /// 48 epochs read unseen hands better than 16 or 32 (`train --validate`); 6 to 7 minutes on 2 cores.
+        public var epochs = 48
         /// Samples generated per epoch.
         public var samplesPerEpoch = 40_000
         public var batchSize = 32
         /// Adam's learning rate, halved every `decayEvery` epochs.
         public var learningRate: Float = 0.002
-        public var decayEvery = 4
+        public var decayEvery = 12
         public var beta1: Float = 0.9
         public var beta2: Float = 0.999
         /// L2 weight decay on weights (not biases).
         public var weightDecay: Float = 1e-5
+        /// Weight averaging: the network returned is an exponential moving average of the
+        /// parameters after every step, with this decay (0 = no averaging, the last step's
+        /// parameters). Averaging smooths out the last steps' noise; 0.999 remembers about the
+        /// last 1,000 steps (0.8 of an epoch of 40,000 samples in batches of 32).
+        public var averageDecay: Float = 0.999
         /// Threads that compute gradients in parallel.
         public var workers = 2
         public var seed: UInt64 = 1
@@ -52,18 +58,11 @@ public struct Trainer: Sendable {
         var m = [Float](repeating: 0, count: count), v = [Float](repeating: 0, count: count)
         let decayMask = Self.weightMask()
         var step: Float = 0
+        var average = network
         let root = SeededGenerator(seed: p.seed)
         for epoch in 1 ... p.epochs {
             let started = DispatchTime.now()
-            // Generate this epoch's samples.
-            var inputs = [Float](), labels = [Int]()
-            inputs.reserveCapacity(p.samplesPerEpoch * 784)
-            for i in 0 ..< p.samplesPerEpoch {
-                var g = root.derived("epoch-\(epoch)-sample-\(i)")
-                let (cell, label) = try cells.sample(using: &g)
-                inputs += cell
-                labels.append(label.rawValue)
-            }
+            let (inputs, labels) = try Self.generate(cells, count: p.samplesPerEpoch, root: root, epoch: epoch, workers: p.workers)
             let learningRate = p.learningRate * pow(0.5, Float((epoch - 1) / p.decayEvery))
             var totalLoss = 0.0
             var start = 0
@@ -80,13 +79,55 @@ public struct Trainer: Sendable {
                     v[i] = p.beta2 * v[i] + (1 - p.beta2) * g * g
                     network.parameters[i] -= learningRate * (m[i] / correction1) / ((v[i] / correction2).squareRoot() + 1e-8)
                 }
+                // Debiased like Adam's moments: early on the average leans on the latest parameters.
+                let decay = min(p.averageDecay, (1 + step) / (10 + step))
+                for i in 0 ..< count { average.parameters[i] = decay * average.parameters[i] + (1 - decay) * network.parameters[i] }
                 start = end
             }
-            let accuracy = Self.accuracy(network, heldOut)
+            let accuracy = Self.accuracy(average, heldOut)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
             progress(EpochReport(epoch: epoch, loss: totalLoss / Double(p.samplesPerEpoch), heldOutAccuracy: accuracy, seconds: seconds))
         }
-        return network
+        return average
+    }
+
+    /// One epoch's samples, generated on `workers` threads. Sample i always comes from the
+    /// generator derived for (epoch, i), so the result does not depend on the thread count.
+    static func generate(_ cells: TrainingCells, count: Int, root: SeededGenerator, epoch: Int,
+                         workers: Int) throws(ImageError) -> (inputs: [Float], labels: [Int]) {
+        let side = DigitNetwork.Layout.side * DigitNetwork.Layout.side
+        var inputs = [Float](repeating: 0, count: count * side)
+        var labels = [Int](repeating: 0, count: count)
+        let parts = max(1, min(workers, count))
+        var failures = [ImageError?](repeating: nil, count: parts)
+        inputs.withUnsafeMutableBufferPointer { x in
+            labels.withUnsafeMutableBufferPointer { y in
+                failures.withUnsafeMutableBufferPointer { f in
+                    let shared = GenerationSlots(inputs: x.baseAddress!, labels: y.baseAddress!, failures: f.baseAddress!)
+                    DispatchQueue.concurrentPerform(iterations: parts) { part in
+                        do throws(ImageError) {
+                            for i in stride(from: part, to: count, by: parts) {
+                                var g = root.derived("epoch-\(epoch)-sample-\(i)")
+                                let (cell, label) = try cells.sample(using: &g)
+                                (shared.inputs + i * side).update(from: cell, count: side)
+                                shared.labels[i] = label.rawValue
+                            }
+                        } catch {
+                            shared.failures[part] = error
+                        }
+                    }
+                }
+            }
+        }
+        if let failure = failures.compactMap({ $0 }).first { throw failure }
+        return (inputs, labels)
+    }
+
+    /// Where generation threads write: each writes only the slots of its own samples.
+    struct GenerationSlots: @unchecked Sendable {
+        let inputs: UnsafeMutablePointer<Float>
+        let labels: UnsafeMutablePointer<Int>
+        let failures: UnsafeMutablePointer<ImageError?>
     }
 
     /// 1 for weights, 0 for biases: weight decay applies to weights only.

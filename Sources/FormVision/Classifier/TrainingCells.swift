@@ -12,6 +12,20 @@ public struct DigitStyle: Sendable, Equatable, CustomStringConvertible {
     public static let heldOut: [DigitStyle] = [DigitStyle(font: .script, italic: false), DigitStyle(font: .scriptBold, italic: false)]
 }
 
+/// Where a typeset digit's shape comes from: a Hershey face OpenCV strokes, or the outlines of a
+/// handwriting font.
+public enum Typeface: Sendable, Equatable, CustomStringConvertible {
+    case hershey(DigitStyle)
+    case outline(DigitFace)
+
+    public var description: String {
+        switch self {
+        case .hershey(let style): "hershey \(style)"
+        case .outline(let face): face.name
+        }
+    }
+}
+
 /// Makes classifier inputs the way the reader sees them: marks drawn into a box-sized canvas by
 /// the same handwriting code as the corpus, distorted, then normalised by the same code as the
 /// pipeline's cells.
@@ -33,11 +47,30 @@ public struct TrainingCells: Sendable {
         /// sample's gray) rather than cut into strokes of a pen's weight: real cells come both
         /// ways, depending on the pen and the photo's sharpness.
         public var softShare = 0.5
-        /// Share of digits drawn from a typeface (`DigitStyle.training`) instead of digits.png,
-        /// with the variants Indonesian officers write: a crossed 7, a 1 with a flag or a base.
-        /// Off by default: at 0.2 the held-out script faces rose from 88.6 % to 99.8 % but the
-        /// held-out digits.png accuracy fell from 98.6 % to 97.6 % (one run each).
-        public var fontShare = 0.0
+        /// Share of digits drawn from the training handwriting fonts (`TrainingCells.faces`), in
+        /// writers' pen weights. Compared with `train --validate` (columns 80–89): 0.25 and 0.4
+        /// read digits.png alike, and more font digits read unseen hands better; 0.5 was no better.
+        public var fontShare = 0.4
+        /// Share of digits drawn from the Hershey faces (`DigitStyle.training`), with the variants
+        /// Indonesian officers write: a crossed 7, a 1 with a flag or a base.
+        public var hersheyShare = 0.05
+        /// Chance that a font digit is drawn in a different pen weight, and how: the blur (px of
+        /// the canvas, σ) and the level (0–1) at which the blurred glyph is cut again.
+        public var penWeightRate = 0.7
+        public var penBlur = 0.6 ... 1.6
+        public var penLevel = 0.3 ... 0.6
+        /// The finest pen, px of the canvas (0.3 mm at the pipeline's 8 px/mm): font strokes
+        /// thinner than this are thickened.
+        public var minimumPen = 2.4
+        /// Chance of a gap in one stroke of a digit, and the gap's radius (px of the canvas):
+        /// pens skip and loops are left open.
+        public var gapRate = 0.3
+        public var gapRadius = 2.0 ... 4.0
+        /// Geometry of typeset digits: rotation (radians), slant (x shift per unit of height,
+        /// positive leaning right) and width scale, each uniform in its range.
+        public var typesetRotation = -0.12 ... 0.12
+        public var typesetSlant = -0.1 ... 0.3
+        public var typesetWidthScale = 0.75 ... 1.25
         /// Canvas: a 7.5 × 9 mm box at the pipeline's 8 px/mm.
         public var box = Rect(x: 16, y: 18, width: 60, height: 72)
 
@@ -45,11 +78,15 @@ public struct TrainingCells: Sendable {
     }
 
     public var digits: HandwrittenDigits
+    /// Handwriting fonts to draw digits from (`HandwritingFonts.faces(.training)`); none means
+    /// digits.png and the Hershey faces only.
+    public var faces: [DigitFace]
     public var parameters: Parameters
     let extractor = CellExtractor()
 
-    public init(digits: HandwrittenDigits, parameters: Parameters = Parameters()) {
+    public init(digits: HandwrittenDigits, faces: [DigitFace] = [], parameters: Parameters = Parameters()) {
         self.digits = digits
+        self.faces = faces
         self.parameters = parameters
     }
 
@@ -59,10 +96,14 @@ public struct TrainingCells: Sendable {
         if pick < parameters.blankShare { return (try blank(using: &g), .blank) }
         if pick < parameters.blankShare + parameters.markShare { return (try mark(using: &g), .mark) }
         let digit = Int.random(in: 0 ..< 10, using: &g)
-        // No draw at all when off, so the default stream of samples is unchanged.
-        if parameters.fontShare > 0, g.chance(parameters.fontShare) {
+        let source = g.uniform(0 ... 1)
+        if source < parameters.fontShare, !faces.isEmpty {
+            let face = faces[Int.random(in: 0 ..< faces.count, using: &g)]
+            return (try typeset(digit, face: .outline(face), using: &g), DigitClass(rawValue: digit)!)
+        }
+        if source < parameters.fontShare + parameters.hersheyShare {
             let style = DigitStyle.training[Int.random(in: 0 ..< DigitStyle.training.count, using: &g)]
-            return (try typeset(digit, style: style, using: &g), DigitClass(rawValue: digit)!)
+            return (try typeset(digit, face: .hershey(style), using: &g), DigitClass(rawValue: digit)!)
         }
         let pool = digits.samples[digit]
         return (try handwritten(pool[Int.random(in: 0 ..< pool.count, using: &g)], using: &g), DigitClass(rawValue: digit)!)
@@ -80,61 +121,125 @@ public struct TrainingCells: Sendable {
             strokes.edgeSoftness = 255
         }
         try canvas.drawDigit(sample, in: parameters.box, style: style, parameters: strokes, placement: .centre, using: &g)
-        return try finish(canvas, using: &g)
+        return try finish(canvas, digit: true, using: &g)
     }
 
-    /// A digit set in a typeface, with a writer's variants, slanted and turned a little.
-    public func typeset(_ digit: Int, style: DigitStyle, using g: inout SeededGenerator) throws(ImageError) -> [Float] {
+    /// A digit set in a typeface, in a random size and pen weight, with a writer's variants,
+    /// slanted and turned a little.
+    public func typeset(_ digit: Int, face: Typeface, using g: inout SeededGenerator) throws(ImageError) -> [Float] {
         var canvas = emptyCanvas()
         let box = parameters.box
         var layer = Image(width: canvas.coverage.width, height: canvas.coverage.height, format: .gray8)
-        let thickness = Int.random(in: 2 ... 6, using: &g)
-        let unit = try _Shim.textExtent("8", font: style.font, italic: style.italic, scale: 1, thickness: thickness)
-        let scale = box.height * g.uniform(0.55 ... 0.85) / unit.capHeight
-        let extent = try _Shim.textExtent(String(digit), font: style.font, italic: style.italic, scale: scale, thickness: thickness)
-        let origin = canvas.local(box.center) + Point(-extent.width / 2, extent.capHeight / 2)
-        try _Shim.drawText(&layer, String(digit), baseline: origin, font: style.font, italic: style.italic, scale: scale,
-                           thickness: thickness, color: [255])
-        // Writers' variants on the glyph's own box.
+        let height = box.height * g.uniform(0.55 ... 0.85)
+        var stroke: Double
+        switch face {
+        case .hershey(let style):
+            let thickness = Int.random(in: 2 ... 6, using: &g)
+            stroke = Double(thickness)
+            let unit = try _Shim.textExtent("8", font: style.font, italic: style.italic, scale: 1, thickness: thickness)
+            let scale = height / unit.capHeight
+            let extent = try _Shim.textExtent(String(digit), font: style.font, italic: style.italic, scale: scale, thickness: thickness)
+            let origin = canvas.local(box.center) + Point(-extent.width / 2, extent.capHeight / 2)
+            try _Shim.drawText(&layer, String(digit), baseline: origin, font: style.font, italic: style.italic, scale: scale,
+                               thickness: thickness, color: [255])
+        case .outline(let font):
+            let centre = canvas.local(box.center)
+            PolygonFill.fill(font.glyphs[digit].contours.map { $0.map { centre + $0 * height } }, into: &layer)
+            if g.chance(parameters.penWeightRate) { try reweight(&layer, using: &g) }
+            stroke = Self.strokeWidth(layer)
+            // No pen draws a hairline: thin fonts (or thinned ones) are thickened to a fine pen.
+            for _ in 0 ..< 4 where stroke > 0 && stroke < parameters.minimumPen {
+                Self.dilate(&layer)
+                stroke = Self.strokeWidth(layer)
+            }
+        }
+        // Writers' variants on the glyph's own box (DOMAIN.md: a 7 with or without a bar, a 1
+        // with or without a flag and a base), whatever the face draws itself.
         if let ink = Self.inkBox(layer) {
-            let width = Double(thickness)
+            let width = max(2, stroke)
             if digit == 7, g.chance(0.5) { // a bar across the stem
                 let y = ink.center.y + g.uniform(-0.05 ... 0.1) * ink.height
                 try _Shim.drawLine(&layer, from: Point(ink.center.x - 0.3 * ink.width, y), to: Point(ink.center.x + 0.25 * ink.width, y),
                                    thickness: width, color: [255])
             }
-            if digit == 1, g.chance(0.5) { // a long flag
-                try _Shim.drawLine(&layer, from: Point(ink.center.x, ink.minY), to: Point(ink.center.x - 0.45 * ink.height, ink.minY + 0.3 * ink.height),
-                                   thickness: width, color: [255])
+            // Only on a bare stroke: a writer whose 1 has a flag or a base does not add another.
+            let bare = ink.width < 0.3 * ink.height + width
+            if digit == 1, bare, g.chance(0.5) { // a flag, short and steep to long and low
+                let top = Point(ink.maxX - 0.5 * width, ink.minY + 0.5 * width)
+                let end = top + Point(-g.uniform(0.2 ... 0.6), g.uniform(0.15 ... 0.6)) * ink.height
+                try _Shim.drawLine(&layer, from: top, to: end, thickness: width, color: [255])
             }
-            if digit == 1, g.chance(0.3) { // a base
+            if digit == 1, bare, g.chance(0.3) { // a base
                 try _Shim.drawLine(&layer, from: Point(ink.center.x - 0.3 * ink.height, ink.maxY), to: Point(ink.center.x + 0.3 * ink.height, ink.maxY),
                                    thickness: width, color: [255])
             }
         }
-        // A little rotation and slant about the box centre.
-        let angle = g.uniform(-0.12 ... 0.12), slant = g.uniform(-0.1 ... 0.25)
+        // A little rotation, slant and change of width about the box centre.
+        let angle = g.uniform(parameters.typesetRotation), slant = g.uniform(parameters.typesetSlant)
+        let widthScale = g.uniform(parameters.typesetWidthScale)
         let c = canvas.local(box.center)
         let (cs, sn) = (cos(angle), sin(angle))
-        let m00 = cs, m01 = cs * slant - sn, m10 = sn, m11 = sn * slant + cs
+        let m00 = cs * widthScale, m01 = cs * slant - sn, m10 = sn * widthScale, m11 = sn * slant + cs
         var turned = Image(width: layer.width, height: layer.height, format: .gray8)
         try _Shim.warpAffine(layer, matrix: [m00, m01, c.x - m00 * c.x - m01 * c.y, m10, m11, c.y - m10 * c.x - m11 * c.y],
                              interpolation: .linear, border: 0, into: &turned)
         canvas.accumulate(turned) { Double($0) / 255 }
-        return try finish(canvas, using: &g)
+        return try finish(canvas, digit: true, using: &g)
     }
 
-    /// Digits set in the held-out faces: `perDigit` of each digit, from a seed no training run uses.
-    public func heldOutTypeset(perDigit: Int, seed: UInt64) throws(ImageError) -> [(cell: [Float], label: DigitClass)] {
+    /// Digits set in the given faces, `perDigit` of each digit spread evenly over the faces,
+    /// from a seed no training run uses: the style test.
+    public func typesetSamples(_ faces: [Typeface], perDigit: Int, seed: UInt64) throws(ImageError) -> [(cell: [Float], label: DigitClass)] {
+        guard !faces.isEmpty else { return [] }
         var g = SeededGenerator(seed: seed).derived("held-out-typeset")
         var samples: [(cell: [Float], label: DigitClass)] = []
         for digit in 0 ..< 10 {
             for i in 0 ..< perDigit {
-                let style = DigitStyle.heldOut[i % DigitStyle.heldOut.count]
-                samples.append((try typeset(digit, style: style, using: &g), DigitClass(rawValue: digit)!))
+                samples.append((try typeset(digit, face: faces[i % faces.count], using: &g), DigitClass(rawValue: digit)!))
             }
         }
         return samples
+    }
+
+    /// A different pen: the glyph blurred, then cut again at a random level (a low level
+    /// thickens the strokes, a high one thins them).
+    func reweight(_ layer: inout Image, using g: inout SeededGenerator) throws(ImageError) {
+        try _Shim.gaussianBlur(&layer, sigma: g.uniform(parameters.penBlur))
+        let level = g.uniform(parameters.penLevel) * 255, ramp = 0.12 * 255
+        for i in layer.storage.indices {
+            let v = (Double(layer.storage[i]) - level) / ramp + 0.5
+            layer.storage[i] = UInt8(max(0, min(1, v)) * 255)
+        }
+    }
+
+    /// Grows the ink by one pixel on every side (a 3 × 3 maximum).
+    static func dilate(_ layer: inout Image) {
+        let (w, h) = (layer.width, layer.height)
+        let source = layer
+        for y in 0 ..< h {
+            for x in 0 ..< w {
+                var v: UInt8 = 0
+                for sy in max(0, y - 1) ... min(h - 1, y + 1) {
+                    for sx in max(0, x - 1) ... min(w - 1, x + 1) { v = max(v, source[sx, sy]) }
+                }
+                layer[x, y] = v
+            }
+        }
+    }
+
+    /// A stroke's width in a layer: the median length of the horizontal ink runs.
+    static func strokeWidth(_ layer: Image) -> Double {
+        var runs: [Int] = []
+        for y in 0 ..< layer.height {
+            var run = 0
+            for x in 0 ..< layer.width {
+                if layer[x, y] > 128 { run += 1 } else if run > 0 { runs.append(run); run = 0 }
+            }
+            if run > 0 { runs.append(run) }
+        }
+        guard !runs.isEmpty else { return 0 }
+        runs.sort()
+        return Double(runs[runs.count / 2])
     }
 
     /// The bounding box of a layer's ink, in its own pixel coordinates.
@@ -176,8 +281,9 @@ public struct TrainingCells: Sendable {
     }
 
     /// Elastic distortion, a possible line fragment, then the pipeline's normalisation.
-    func finish(_ canvas: InkCanvas, using g: inout SeededGenerator) throws(ImageError) -> [Float] {
-        let coverage = try elastic(canvas.coverage, using: &g)
+    func finish(_ canvas: InkCanvas, digit: Bool = false, using g: inout SeededGenerator) throws(ImageError) -> [Float] {
+        var coverage = try elastic(canvas.coverage, using: &g)
+        if digit, g.chance(parameters.gapRate) { breakStroke(&coverage, using: &g) }
         let (w, h) = (coverage.width, coverage.height)
         var values = coverage.storage.prefix(w * h).map { Float($0) / 255 }
         if g.chance(parameters.fragmentRate) {
@@ -197,6 +303,22 @@ public struct TrainingCells: Sendable {
         }
         extractor.clearLineFragments(&values, width: w, height: h)
         return extractor.normalisedCell(values, colour: nil, width: w, height: h).pixels.map { Float($0) / 255 }
+    }
+
+    /// A gap in one stroke, as a skipping pen or an unclosed loop leaves: a disc of paper at a
+    /// random ink pixel.
+    func breakStroke(_ image: inout Image, using g: inout SeededGenerator) {
+        let ink = image.storage.indices.filter { image.storage[$0] > 128 }
+        guard let centre = ink.randomElement(using: &g) else { return }
+        let (cx, cy) = (centre % image.rowStride, centre / image.rowStride)
+        let radius = g.uniform(parameters.gapRadius)
+        let r = Int(radius.rounded(.up))
+        for y in max(0, cy - r) ... min(image.height - 1, cy + r) {
+            for x in max(0, cx - r) ... min(image.width - 1, cx + r) {
+                let d = (Double((x - cx) * (x - cx) + (y - cy) * (y - cy))).squareRoot()
+                if d <= radius { image[x, y] = 0 }
+            }
+        }
     }
 
     /// A smooth random displacement of the canvas.

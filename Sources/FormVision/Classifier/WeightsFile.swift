@@ -25,16 +25,19 @@ public enum WeightsError: Error, Equatable, Sendable, CustomStringConvertible {
 /// Layout, all integers little-endian:
 /// ```
 /// 0   magic "FVDN" (4 bytes)
-/// 4   version u32 (1)
+/// 4   version u32 (2)
 /// 8   class count u32, then each class name as u8 length + UTF-8 bytes
-///     input side u32 (28), digit size u32 (20), ink polarity u32 (1 = ink is high)
+///     input side u32 (28), digit size u32 (20), ink polarity u32 (1 = ink is high),
+///     smallest digit u32 (thousandths of the cell height, 300; see `CellExtractor.Parameters`)
 ///     temperature f32
 ///     parameter count u32, then the parameters as f32 in `DigitNetwork.Layout` order
 /// end CRC-32 (u32) of every byte before it
 /// ```
+/// Version 1 lacked the smallest digit: its networks saw specks enlarged to full size, so it is
+/// refused rather than read with a different normalisation.
 public enum WeightsFile {
     public static let magic: [UInt8] = Array("FVDN".utf8)
-    public static let version = 1
+    public static let version = 2
 
     public static func encode(_ network: DigitNetwork) -> [UInt8] {
         var out = magic
@@ -49,6 +52,7 @@ public enum WeightsFile {
         u32(CellImage.side)
         u32(CellExtractor.Parameters().digitSize)
         u32(1)
+        u32(Self.thousandths(CellExtractor.Parameters().smallestDigit))
         f32(network.temperature)
         u32(network.parameters.count)
         for p in network.parameters { f32(p) }
@@ -69,9 +73,11 @@ public enum WeightsFile {
         var names: [String] = []
         for _ in 0 ..< classCount { names.append(try reader.string()) }
         guard names == DigitClass.allCases.map(\.name) else { throw .shapeMismatch(reason: "classes \(names)") }
-        let side = try reader.u32(), digitSize = try reader.u32(), polarity = try reader.u32()
-        guard side == CellImage.side, digitSize == CellExtractor.Parameters().digitSize, polarity == 1 else {
-            throw .shapeMismatch(reason: "input \(side)×\(side), digit size \(digitSize), polarity \(polarity)")
+        let side = try reader.u32(), digitSize = try reader.u32(), polarity = try reader.u32(), smallest = try reader.u32()
+        let expected = CellExtractor.Parameters()
+        guard side == CellImage.side, digitSize == expected.digitSize, polarity == 1,
+              smallest == Self.thousandths(expected.smallestDigit) else {
+            throw .shapeMismatch(reason: "input \(side)×\(side), digit size \(digitSize), polarity \(polarity), smallest digit \(smallest)‰")
         }
         let temperature = try reader.f32()
         let count = try reader.u32()
@@ -87,6 +93,8 @@ public enum WeightsFile {
         }
         return DigitNetwork(parameters: parameters, temperature: temperature)
     }
+
+    static func thousandths(_ fraction: Double) -> Int { Int((fraction * 1000).rounded()) }
 
     public static func load(contentsOfFile path: String) throws(WeightsError) -> DigitNetwork {
         do {

@@ -47,6 +47,10 @@ public struct CellExtractor: Sendable {
         public var lineCoverage = 0.6
         /// The ink's longer side is scaled to this many pixels of the 28 × 28 cell (MNIST's 20).
         public var digitSize = 20
+        /// Ink smaller than this fraction of the cell's height is enlarged only as much as ink of
+        /// that size would be, so a speck or a stray stroke stays small instead of becoming a
+        /// full-size 1 or dash. Digits are written at half the box height or more.
+        public var smallestDigit = 0.3
 
         public init() {}
     }
@@ -189,7 +193,7 @@ public struct CellExtractor: Sendable {
     func normalise(_ coverage: [Float], width w: Int, height h: Int, bounds: Rect) -> [UInt8] {
         let bx = Int((bounds.minX * Double(w)).rounded()), by = Int((bounds.minY * Double(h)).rounded())
         let bw = max(1, Int((bounds.width * Double(w)).rounded())), bh = max(1, Int((bounds.height * Double(h)).rounded()))
-        let scale = Double(parameters.digitSize) / Double(max(bw, bh))
+        let scale = Double(parameters.digitSize) / max(Double(max(bw, bh)), parameters.smallestDigit * Double(h))
         let tw = max(1, Int((Double(bw) * scale).rounded())), th = max(1, Int((Double(bh) * scale).rounded()))
         let glyph = AreaResampler.resample(coverage, width: w, height: h, crop: (bx, by, bw, bh), to: (tw, th))
         var cx = 0.0, cy = 0.0, total = 0.0

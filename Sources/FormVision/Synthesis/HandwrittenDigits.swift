@@ -38,13 +38,26 @@ public struct HandwrittenDigits: Sendable {
     ///
     /// - Throws: `ImageError.invalidImage` unless the image is 2000×1000.
     public init(image: Image, split: Split) throws(ImageError) {
+        try self.init(image: image, split: split, columns: split.columns)
+    }
+
+    /// Cuts out only some columns of one part: for experiments that keep a validation slice of
+    /// the training columns (say 80–89) out of training, so that choices are made without
+    /// looking at the held-out columns.
+    ///
+    /// - Throws: `ImageError.invalidImage` unless the image is 2000×1000 and the columns lie
+    ///   inside the part.
+    public init(image: Image, split: Split, columns: Range<Int>) throws(ImageError) {
+        guard split.columns.lowerBound <= columns.lowerBound, columns.upperBound <= split.columns.upperBound, !columns.isEmpty else {
+            throw .invalidImage(reason: "columns \(columns) are not inside the \(split.rawValue) columns \(split.columns)")
+        }
         let gray = image.format == .gray8 ? image : nil
         guard let gray, gray.width == Self.columns * Self.cellSize, gray.height == Self.rows * Self.cellSize else {
             throw .invalidImage(reason: "digits.png must be a 2000×1000 gray image, not \(image.width)×\(image.height) \(image.format)")
         }
         var byClass = [[Sample]](repeating: [], count: 10)
         for row in 0 ..< Self.rows {
-            for column in split.columns {
+            for column in columns {
                 var pixels = [UInt8]()
                 pixels.reserveCapacity(Self.cellSize * Self.cellSize)
                 for y in 0 ..< Self.cellSize {
@@ -60,8 +73,8 @@ public struct HandwrittenDigits: Sendable {
     }
 
     /// Loads one part of the split from a digits.png file.
-    public static func load(contentsOfFile path: String, split: Split) throws(ImageError) -> HandwrittenDigits {
-        try HandwrittenDigits(image: ImageDecoder().decode(contentsOfFile: path), split: split)
+    public static func load(contentsOfFile path: String, split: Split, columns: Range<Int>? = nil) throws(ImageError) -> HandwrittenDigits {
+        try HandwrittenDigits(image: ImageDecoder().decode(contentsOfFile: path), split: split, columns: columns ?? split.columns)
     }
 
     /// The number of samples in this part.
