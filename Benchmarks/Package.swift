@@ -1,6 +1,6 @@
 // swift-tools-version:6.1
 //
-// FormVision's benchmarks, with package-benchmark (ordo-one). A package of its own so that
+// FormVision's benchmarks, with ordo-one/benchmark (formerly package-benchmark). A package of its own so that
 // services depending on FormVision never resolve the benchmark tooling.
 //
 //   cd Benchmarks && swift package benchmark
@@ -13,17 +13,17 @@ let package = Package(
     platforms: [.macOS(.v14)],
     dependencies: [
         .package(name: "FormVision", path: ".."),
-        .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.29.0", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         .executableTarget(
             name: "DecodeBenchmarks",
             dependencies: [
                 .product(name: "FormVision", package: "FormVision"),
-                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/DecodeBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ]
 )
