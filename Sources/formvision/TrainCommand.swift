@@ -126,7 +126,7 @@ struct TrainCommand: ParsableCommand {
             try writeSheet(cells, heldOutFaces: sheetHeldOutFonts ? heldOutFaces : nil, to: sheet)
             return
         }
-        let heldOut = measured.samples.joined().map { (cells.plain($0), DigitClass(rawValue: $0.digit)!) }
+        let heldOut = cells.plainSamples(measured)
         let what = validationRun ? "validation (columns 80-89)" : "held-out"
         if let evaluate {
             let network: DigitNetwork
@@ -158,7 +158,7 @@ struct TrainCommand: ParsableCommand {
         }
         // Calibrate on the calibration columns (never trained on), plus fresh marks and blanks so
         // that the non-digit classes are calibrated too.
-        var validation = calibrationDigits.samples.joined().map { (cell: cells.plain($0), label: DigitClass(rawValue: $0.digit)!) }
+        var validation = cells.plainSamples(calibrationDigits)
         var g = SeededGenerator(seed: seed).derived("calibration")
         do throws(ImageError) {
             for _ in 0 ..< validation.count / 4 { validation.append((try cells.mark(using: &g), .mark)) }
@@ -221,8 +221,8 @@ struct TrainCommand: ParsableCommand {
         let script: [(cell: [Float], label: DigitClass)]
         do throws(ImageError) {
             let (marks, blanks) = (reportSamples * 2 / 3, reportSamples - reportSamples * 2 / 3)
-            separation = try MarkSeparation.measure(network, cells: cells, digits: heldOut, marks: marks, blanks: blanks, seed: 7777)
             nonDigits = try MarkSeparation.samples(cells: cells, marks: marks, blanks: blanks, seed: 7777)
+            separation = MarkSeparation.measure(network, nonDigits: nonDigits, digits: heldOut)
             for face in heldOutFaces {
                 fontSamples.append((face.name, try cells.typesetSamples([.outline(face)], perDigit: reportSamples / 60, seed: 7777)))
             }

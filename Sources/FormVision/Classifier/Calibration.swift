@@ -9,7 +9,12 @@ public struct MarkSeparation: Sendable, Equatable {
     /// labelled digits.
     public static func measure(_ network: DigitNetwork, cells: TrainingCells, digits: [(cell: [Float], label: DigitClass)],
                                marks: Int, blanks: Int, seed: UInt64) throws(ImageError) -> MarkSeparation {
-        let nonDigits = try samples(cells: cells, marks: marks, blanks: blanks, seed: seed)
+        measure(network, nonDigits: try samples(cells: cells, marks: marks, blanks: blanks, seed: seed), digits: digits)
+    }
+
+    /// Measures on given marks and blanks (any labels; only "not a digit" counts) and digits.
+    public static func measure(_ network: DigitNetwork, nonDigits: [(cell: [Float], label: DigitClass)],
+                               digits: [(cell: [Float], label: DigitClass)]) -> MarkSeparation {
         let p = network.probabilities(nonDigits.flatMap(\.cell), count: nonDigits.count)
         var nonDigit = 0
         for n in nonDigits.indices where DigitNetwork.top(p, cell: n).class.digit == nil { nonDigit += 1 }

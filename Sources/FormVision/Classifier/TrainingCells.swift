@@ -340,6 +340,12 @@ public struct TrainingCells: Sendable {
         return out
     }
 
+    /// Every sample of a digits.png part, labelled, as `plain` gives it: the held-out,
+    /// validation and calibration sets.
+    public func plainSamples(_ part: HandwrittenDigits) -> [(cell: [Float], label: DigitClass)] {
+        part.samples.joined().map { (cell: plain($0), label: DigitClass(rawValue: $0.digit)!) }
+    }
+
     /// A held-out digits.png sample as the network sees it: its pixels normalised directly, no
     /// augmentation (the measurement the acceptance figures use).
     public func plain(_ sample: HandwrittenDigits.Sample) -> [Float] {
