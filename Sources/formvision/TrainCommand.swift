@@ -48,11 +48,26 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Largest elastic displacement, as a fraction of the box.")
     var elasticAmplitude = TrainingCells.Parameters().elasticAmplitude
 
+    @Option(help: "Largest shift of the middle of a training cell's ink, as a fraction of its height (writers' proportions; below 0.3).")
+    var proportionWarp = TrainingCells.Parameters().proportionWarp
+
+    @Option(help: "Chance that a digits.png 1 or 7 gets the writers' variants (flag or base on a 1, bar on a 7).")
+    var handwrittenVariantRate = TrainingCells.Parameters().handwrittenVariantRate
+
     @Option(help: "Decay of the moving average of the weights that training returns (0 = the last step's weights).")
     var averageDecay = Trainer.Parameters().averageDecay
 
-    @Option(help: "Halve the learning rate every this many epochs.")
+    @Option(help: "How the learning rate falls: step (halved every --decay-every epochs) or cosine (to zero at the end).")
+    var schedule = Trainer.Parameters().schedule
+
+    @Option(help: "With --schedule step: halve the learning rate every this many epochs.")
     var decayEvery = Trainer.Parameters().decayEvery
+
+    @Option(help: "Label smoothing: probability the training targets spread over all classes (0 = one-hot).")
+    var labelSmoothing = Trainer.Parameters().labelSmoothing
+
+    @Option(help: "Dropout rate on the pooled features entering the first dense layer (0 = none).")
+    var dropout = Trainer.Parameters().dropout
 
     @Flag(name: .customLong("validate"),
           help: "Train on digits.png columns 0-74, calibrate on 75-79 and measure on 80-89, never touching the held-out columns.")
@@ -78,10 +93,13 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("give -o FILE to train, --evaluate FILE, or --sheet FILE")
         }
         guard (0 ..< 1).contains(averageDecay) else { throw ValidationError("--average-decay must be 0 to below 1") }
+        guard (0 ..< 0.5).contains(labelSmoothing) else { throw ValidationError("--label-smoothing must be 0 to below 0.5") }
+        guard (0 ..< 0.9).contains(dropout) else { throw ValidationError("--dropout must be 0 to below 0.9") }
+        guard decayEvery > 0 else { throw ValidationError("--decay-every must be positive") }
         guard reportSamples >= 60 else { throw ValidationError("--report-samples must be at least 60") }
         guard epochs > 0, samplesPerEpoch >= 64, workers > 0 else { throw ValidationError("epochs, samples and workers must be positive") }
-        guard (0 ... 1).contains(fontShare), (0 ... 1).contains(hersheyShare), (0 ... 1).contains(gapRate), (0 ... 0.3).contains(elasticAmplitude), fontShare + hersheyShare <= 1 else {
-            throw ValidationError("--font-share, --hershey-share and --gap-rate must be 0 to 1, adding the shares up to at most 1; --elastic-amplitude 0 to 0.3")
+        guard (0 ... 1).contains(fontShare), (0 ... 1).contains(hersheyShare), (0 ... 1).contains(gapRate), (0 ... 0.3).contains(elasticAmplitude), (0 ..< 0.3).contains(proportionWarp), (0 ... 1).contains(handwrittenVariantRate), fontShare + hersheyShare <= 1 else {
+            throw ValidationError("--font-share, --hershey-share, --gap-rate and --handwritten-variant-rate must be 0 to 1, adding the shares up to at most 1; --elastic-amplitude 0 to 0.3, --proportion-warp 0 to below 0.3")
         }
     }
 
@@ -121,6 +139,8 @@ struct TrainCommand: ParsableCommand {
         cellParameters.hersheyShare = hersheyShare
         cellParameters.gapRate = gapRate
         cellParameters.elasticAmplitude = elasticAmplitude
+        cellParameters.proportionWarp = proportionWarp
+        cellParameters.handwrittenVariantRate = handwrittenVariantRate
         let cells = TrainingCells(digits: training, faces: trainingFaces, parameters: cellParameters)
         if let sheet {
             try writeSheet(cells, heldOutFaces: sheetHeldOutFonts ? heldOutFaces : nil, to: sheet)
@@ -143,7 +163,10 @@ struct TrainCommand: ParsableCommand {
         parameters.samplesPerEpoch = samplesPerEpoch
         parameters.seed = seed
         parameters.workers = workers
+        parameters.schedule = schedule
         parameters.decayEvery = decayEvery
+        parameters.labelSmoothing = labelSmoothing
+        parameters.dropout = dropout
         parameters.averageDecay = averageDecay
         let started = Date()
         var network: DigitNetwork
@@ -234,6 +257,7 @@ struct TrainCommand: ParsableCommand {
         var lines = [
             String(format: "%@ digits.png accuracy %.2f %% (%d digits)", what, Trainer.accuracy(network, heldOut) * 100, heldOut.count),
             String(format: "expected calibration error %.4f at temperature %.3f", calibration.ece, network.temperature),
+            String(format: "%@ log loss %.4f (mean -ln p of the true digit)", what, Calibration.logLoss(network, heldOut)),
             String(format: "confidently wrong (top probability >= 0.99) %.2f %%", calibration.confidentlyWrong * 100),
             String(format: "held-out marks and blanks read as non-digits %.2f %% (%d); as digits: %@", separation.nonDigitRate * 100, nonDigits.count,
                    Self.confusions(network, nonDigits) { _, top in top.digit != nil }),
@@ -249,3 +273,5 @@ struct TrainCommand: ParsableCommand {
         for line in lines { FileHandle.standardError.write(Data("train: \(line)\n".utf8)) }
     }
 }
+
+extension Trainer.Parameters.Schedule: ExpressibleByArgument {}

@@ -51,8 +51,12 @@ import Testing
     /// Every layer's backward pass agrees with finite differences of the loss, parameter by
     /// parameter (a sample from each layer's weights and biases). The input has no exact zeros:
     /// flat zero regions make exact ties in max pooling, where the loss has a kink and central
-    /// differences average two one-sided slopes.
-    @Test func gradientsMatchFiniteDifferences() {
+    /// differences average two one-sided slopes. Checked with one-hot targets, with label
+    /// smoothing (whose loss and gradient reach every logit), and with dropout (the same
+    /// features dropped in every pass, as one training step drops them).
+    @Test(arguments: [(smoothing: Float(0), dropout: Float(0)), (0.1, 0), (0, 0.3)])
+    func gradientsMatchFiniteDifferences(smoothing: Float, dropout rate: Float) {
+        let dropout = rate > 0 ? Workspace.Dropout(rate: rate, seed: 11) : nil
         var network = DigitNetwork.random(seed: 9)
         var g = SeededGenerator(seed: 10)
         let cell = (0 ..< 784).map { _ in Float(g.uniform(0.05 ... 1)) }
@@ -62,16 +66,20 @@ import Testing
         var analytic = [Float](repeating: 0, count: DigitNetwork.Layout.parameterCount)
         func loss(_ parameters: [Float]) -> Double {
             parameters.withUnsafeBufferPointer { p in
-                workspace.forward(p.baseAddress!, cell, mode: .reference)
+                workspace.forward(p.baseAddress!, cell, mode: .reference, dropout: dropout)
                 var probabilities = [Float](repeating: 0, count: 12)
                 Kernels.softmax(workspace.logits, count: 12, into: &probabilities)
-                return -log(Double(probabilities[label]))
+                return (0 ..< 12).reduce(0.0) { sum, k in
+                    let target = Double(k == label ? 1 - smoothing : 0) + Double(smoothing) / 12
+                    return sum - target * log(Double(probabilities[k]))
+                }
             }
         }
-        network.parameters.withUnsafeBufferPointer { p in
-            workspace.forward(p.baseAddress!, cell, mode: .reference)
-            _ = workspace.backward(p.baseAddress!, label: label, gradients: &analytic)
+        let returned = network.parameters.withUnsafeBufferPointer { p in
+            workspace.forward(p.baseAddress!, cell, mode: .reference, dropout: dropout)
+            return workspace.backward(p.baseAddress!, label: label, smoothing: smoothing, gradients: &analytic)
         }
+        #expect(abs(Double(returned) - loss(network.parameters)) <= 1e-4 * max(1, abs(Double(returned))))
         typealias L = DigitNetwork.Layout
         let layers = [("conv1 weight", L.conv1Weight, L.conv1 * 9), ("conv1 bias", L.conv1Bias, L.conv1),
                       ("conv2 weight", L.conv2Weight, L.conv2 * L.conv1 * 9), ("conv2 bias", L.conv2Bias, L.conv2),
@@ -139,6 +147,26 @@ import Testing
         #expect(accuracy >= 0.982, "held-out accuracy \(accuracy)")
         let calibration = Calibration.expectedCalibrationError(network, samples)
         #expect(calibration.confidentlyWrong <= 0.002, "confidently wrong \(calibration.confidentlyWrong)")
+    }
+
+    /// The fitted temperature is where the log loss is lowest, and the log loss is the mean of
+    /// −ln p(label) over the probabilities the network returns.
+    @Test func temperatureMinimisesLogLoss() throws {
+        try #require(FileManager.default.fileExists(atPath: Fixtures.digitsPath), "run scripts/setup.sh")
+        var network = try DigitNetwork.bundled()
+        let heldOut = try HandwrittenDigits.load(contentsOfFile: Fixtures.digitsPath, split: .heldOut)
+        let samples = TrainingCells(digits: heldOut).plainSamples(heldOut)
+        network.temperature = Calibration.fitTemperature(network, samples)
+        let best = Calibration.logLoss(network, samples)
+        let p = network.probabilities(samples.flatMap(\.cell), count: samples.count)
+        let direct = samples.enumerated().map { -log(Double(p[$0.offset * 12 + $0.element.label.rawValue])) }.reduce(0, +)
+            / Double(samples.count)
+        #expect(abs(best - direct) <= 1e-6 * max(1, direct))
+        for factor: Float in [0.8, 1.25] {
+            var other = network
+            other.temperature *= factor
+            #expect(Calibration.logLoss(other, samples) > best, "temperature ×\(factor)")
+        }
     }
 
     /// Digits set in the two held-out handwriting fonts (no training run draws from them).
@@ -267,5 +295,24 @@ extension TypesetDigitTests {
         let b = try Trainer(parameters: parameters).train(cells: cells, heldOut: []) { _ in }
         #expect(a == b)
         #expect(a != DigitNetwork.random(seed: parameters.seed), "training moved the weights")
+    }
+
+    /// The step schedule halves the rate every `decayEvery` epochs; the cosine one starts at the
+    /// full rate, is at half of it halfway, never rises, and ends near zero.
+    @Test func learningRateSchedules() {
+        var p = Trainer.Parameters()
+        p.learningRate = 0.01
+        p.decayEvery = 2
+        let steps = 1000
+        #expect(p.learningRate(step: 0, of: steps, epoch: 1) == 0.01)
+        #expect(p.learningRate(step: 500, of: steps, epoch: 2) == 0.01)
+        #expect(p.learningRate(step: 600, of: steps, epoch: 3) == 0.005)
+        #expect(p.learningRate(step: 999, of: steps, epoch: 5) == 0.0025)
+        p.schedule = .cosine
+        let rates = (0 ..< steps).map { p.learningRate(step: $0, of: steps, epoch: 1 + $0 / 100) }
+        #expect(rates[0] == 0.01)
+        #expect(abs(rates[500] - 0.005) < 1e-6)
+        #expect(zip(rates, rates.dropFirst()).allSatisfy { $0 >= $1 })
+        #expect(rates[steps - 1] > 0 && rates[steps - 1] < 1e-6)
     }
 }

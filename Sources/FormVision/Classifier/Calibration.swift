@@ -45,15 +45,8 @@ public enum Calibration {
     /// softmax(logits / T), by golden-section search over [0.25, 8].
     public static func fitTemperature(_ network: DigitNetwork, _ samples: [(cell: [Float], label: DigitClass)]) -> Float {
         let logits = network.logits(samples.flatMap(\.cell), count: samples.count)
-        func nll(_ t: Double) -> Double {
-            var total = 0.0
-            var row = [Float](repeating: 0, count: 12)
-            for (n, s) in samples.enumerated() {
-                logits.withUnsafeBufferPointer { Kernels.softmax($0.baseAddress! + n * 12, count: 12, temperature: Float(t), into: &row) }
-                total -= log(max(Double(row[s.label.rawValue]), 1e-12))
-            }
-            return total / Double(samples.count)
-        }
+        let labels = samples.map(\.label)
+        func nll(_ t: Double) -> Double { logLoss(logits: logits, labels: labels, temperature: Float(t)) }
         var (a, b) = (0.25, 8.0)
         let ratio = (5.0.squareRoot() - 1) / 2
         for _ in 0 ..< 30 {
@@ -61,6 +54,29 @@ public enum Calibration {
             if nll(c) < nll(d) { b = d } else { a = c }
         }
         return Float((a + b) / 2)
+    }
+
+    /// The log loss: −ln p(label), averaged over the samples, at the network's temperature.
+    /// Unlike accuracy it moves with every sample's confidence, so it separates two networks
+    /// whose error counts on a few hundred digits are tied.
+    public static func logLoss(_ network: DigitNetwork, _ samples: [(cell: [Float], label: DigitClass)]) -> Double {
+        logLoss(logits: network.logits(samples.flatMap(\.cell), count: samples.count), labels: samples.map(\.label),
+                temperature: network.temperature)
+    }
+
+    /// The log loss of a batch of logits (`labels.count` × 12) at a temperature.
+    static func logLoss(logits: [Float], labels: [DigitClass], temperature: Float) -> Double {
+        guard !labels.isEmpty else { return 0 }
+        var total = 0.0
+        var row = [Float](repeating: 0, count: DigitNetwork.Layout.classes)
+        logits.withUnsafeBufferPointer { z in
+            for (n, label) in labels.enumerated() {
+                Kernels.softmax(z.baseAddress! + n * DigitNetwork.Layout.classes, count: DigitNetwork.Layout.classes,
+                                temperature: temperature, into: &row)
+                total -= log(max(Double(row[label.rawValue]), 1e-12))
+            }
+        }
+        return total / Double(labels.count)
     }
 
     /// Expected calibration error over `bins` equal-width confidence bins: the sample-weighted

@@ -135,11 +135,14 @@ struct Workspace {
     var dPool2 = UnsafeMutablePointer<Float>.allocate(capacity: L.pooled2)
     var dHidden = UnsafeMutablePointer<Float>.allocate(capacity: L.hidden)
     var dLogits = UnsafeMutablePointer<Float>.allocate(capacity: L.classes)
+    /// The dropout factors of the last forward pass (0 or 1 / (1 − rate)), when it had dropout.
+    var dropMask = UnsafeMutablePointer<Float>.allocate(capacity: L.pooled2)
+    var dropped = false
 
     /// Frees the buffers (a workspace is used by one caller at a time and freed by it).
     func deallocate() {
         for buffer in [input, conv1, pool1, conv2, pool2, hidden, logits, scratch, dConv1, dPool1, dConv2, dPool2,
-                       dHidden, dLogits] { buffer.deallocate() }
+                       dHidden, dLogits, dropMask] { buffer.deallocate() }
         pool1Index.deallocate()
         pool2Index.deallocate()
     }
@@ -154,8 +157,16 @@ struct Workspace {
         case inference
     }
 
+    /// Dropout on the pooled features entering dense1, for training: each is zeroed with
+    /// probability `rate` and the others scaled by 1 / (1 − rate), so inference is unchanged.
+    /// The features to drop are drawn from `seed`.
+    struct Dropout {
+        var rate: Float
+        var seed: UInt64
+    }
+
     /// - cell (1, 28, 28) → logits (12)
-    mutating func forward(_ p: UnsafePointer<Float>, _ cell: UnsafePointer<Float>, mode: Mode) {
+    mutating func forward(_ p: UnsafePointer<Float>, _ cell: UnsafePointer<Float>, mode: Mode, dropout: Dropout? = nil) {
         input.update(from: cell, count: 784)
         conv(input, channels: 1, side: 28, weight: p + L.conv1Weight, bias: p + L.conv1Bias, outputs: L.conv1, into: conv1,
              reference: mode == .reference)
@@ -172,6 +183,17 @@ struct Workspace {
         } else {
             Kernels.relu(conv2, count: L.conv2 * 196)
             Kernels.maxPool2(conv2, channels: L.conv2, height: 14, width: 14, into: pool2, argmax: pool2Index)
+        }
+        dropped = false
+        if let dropout, dropout.rate > 0 {
+            precondition(mode != .inference, "dropout is for training")
+            var g = SeededGenerator(seed: dropout.seed)
+            let keep = 1 / (1 - dropout.rate)
+            for i in 0 ..< L.pooled2 {
+                dropMask[i] = Float(g.uniform(0 ... 1)) < dropout.rate ? 0 : keep
+                pool2[i] *= dropMask[i]
+            }
+            dropped = true
         }
         dense(pool2, inputs: L.pooled2, weight: p + L.dense1Weight, bias: p + L.dense1Bias, outputs: L.hidden, into: hidden,
               reference: mode == .reference)
@@ -202,11 +224,20 @@ struct Workspace {
 
     /// Cross-entropy loss of the last forward pass against `label`, and its gradients added to
     /// `gradients` (same layout as the parameters).
-    /// - Returns: the loss, −log p(label).
-    mutating func backward(_ p: UnsafePointer<Float>, label: Int, gradients g: UnsafeMutablePointer<Float>) -> Float {
+    ///
+    /// - Parameter smoothing: Label smoothing ε: the target gives 1 − ε to `label` and ε / 12
+    ///   to every class (0 = one-hot).
+    /// - Returns: the loss, −Σ target × log p (−log p(label) when one-hot).
+    mutating func backward(_ p: UnsafePointer<Float>, label: Int, smoothing: Float = 0,
+                           gradients g: UnsafeMutablePointer<Float>) -> Float {
         Kernels.softmax(logits, count: L.classes, into: dLogits)
-        let loss = -logf(max(dLogits[label], 1e-12))
-        dLogits[label] -= 1 // d(loss)/d(logits) = p − onehot
+        var loss: Float = 0
+        let spread = smoothing / Float(L.classes)
+        for k in 0 ..< L.classes {
+            let target = (k == label ? 1 - smoothing : 0) + spread
+            if target > 0 { loss -= target * logf(max(dLogits[k], 1e-12)) }
+            dLogits[k] -= target // d(loss)/d(logits) = p − target
+        }
         dHidden.initialize(repeating: 0, count: L.hidden)
         Kernels.denseBackward(hidden, inputs: L.hidden, weight: p + L.dense2Weight, outputs: L.classes, dOutput: dLogits,
                               dWeight: g + L.dense2Weight, dBias: g + L.dense2Bias, dInput: dHidden)
@@ -214,6 +245,7 @@ struct Workspace {
         dPool2.initialize(repeating: 0, count: L.pooled2)
         Kernels.denseBackward(pool2, inputs: L.pooled2, weight: p + L.dense1Weight, outputs: L.hidden, dOutput: dHidden,
                               dWeight: g + L.dense1Weight, dBias: g + L.dense1Bias, dInput: dPool2)
+        if dropped { for i in 0 ..< L.pooled2 { dPool2[i] *= dropMask[i] } }
         dConv2.initialize(repeating: 0, count: L.conv2 * 196)
         Kernels.maxPool2Backward(dPool2, argmax: pool2Index, count: L.pooled2, dInput: dConv2)
         Kernels.reluBackward(conv2, gradient: dConv2, count: L.conv2 * 196)

@@ -11,9 +11,18 @@ public struct Trainer: Sendable {
         /// Samples generated per epoch.
         public var samplesPerEpoch = 40_000
         public var batchSize = 32
-        /// Adam's learning rate, halved every `decayEvery` epochs.
+        /// Adam's learning rate at the start; `schedule` says how it falls.
         public var learningRate: Float = 0.002
+        public var schedule = Schedule.step
+        /// With `.step`: halve the learning rate every this many epochs.
         public var decayEvery = 12
+        /// Cross-entropy against targets that give this much probability, spread evenly, to
+        /// the other classes (0 = one-hot targets). Keeps logits from growing without bound on
+        /// digits already read right; the temperature is fitted afterwards either way.
+        public var labelSmoothing: Float = 0
+        /// Dropout rate on the pooled features entering the first dense layer, which holds most
+        /// of the weights (0 = none).
+        public var dropout: Float = 0
         public var beta1: Float = 0.9
         public var beta2: Float = 0.999
         /// L2 weight decay on weights (not biases).
@@ -28,6 +37,25 @@ public struct Trainer: Sendable {
         public var seed: UInt64 = 1
 
         public init() {}
+
+        /// How the learning rate falls over a run.
+        public enum Schedule: String, Sendable, CaseIterable {
+            /// Halved every `decayEvery` epochs.
+            case step
+            /// Half a cosine, step by step, from `learningRate` to zero at the last step.
+            case cosine
+        }
+
+        /// The learning rate for `step` (0-based) of a run of `totalSteps`, in `epoch` (1-based).
+        public func learningRate(step: Int, of totalSteps: Int, epoch: Int) -> Float {
+            switch schedule {
+            case .step:
+                return learningRate * pow(0.5, Float((epoch - 1) / max(1, decayEvery)))
+            case .cosine:
+                let progress = Double(step) / Double(max(1, totalSteps))
+                return learningRate * Float(0.5 * (1 + cos(Double.pi * progress)))
+            }
+        }
     }
 
     /// What happened in one epoch.
@@ -60,15 +88,18 @@ public struct Trainer: Sendable {
         var step: Float = 0
         var average = network
         let root = SeededGenerator(seed: p.seed)
+        let stepsPerEpoch = (p.samplesPerEpoch + p.batchSize - 1) / p.batchSize
         for epoch in 1 ... p.epochs {
             let started = DispatchTime.now()
             let (inputs, labels) = try Self.generate(cells, count: p.samplesPerEpoch, root: root, epoch: epoch, workers: p.workers)
-            let learningRate = p.learningRate * pow(0.5, Float((epoch - 1) / p.decayEvery))
             var totalLoss = 0.0
             var start = 0
             while start < p.samplesPerEpoch {
                 let end = min(start + p.batchSize, p.samplesPerEpoch)
-                let (gradient, loss) = Self.gradient(network, inputs: inputs, labels: labels, range: start ..< end, workers: p.workers)
+                let learningRate = p.learningRate(step: Int(step), of: p.epochs * stepsPerEpoch, epoch: epoch)
+                let dropout = p.dropout > 0 ? Workspace.Dropout(rate: p.dropout, seed: root.derivedSeed("dropout-\(Int(step))")) : nil
+                let (gradient, loss) = Self.gradient(network, inputs: inputs, labels: labels, range: start ..< end,
+                                                     smoothing: p.labelSmoothing, dropout: dropout, workers: p.workers)
                 totalLoss += Double(loss)
                 step += 1
                 let scale = 1 / Float(end - start)
@@ -142,7 +173,7 @@ public struct Trainer: Sendable {
 
     /// Summed gradients and loss over a range of samples, split over `workers` threads.
     static func gradient(_ network: DigitNetwork, inputs: [Float], labels: [Int], range: Range<Int>,
-                         workers: Int) -> ([Float], Float) {
+                         smoothing: Float = 0, dropout: Workspace.Dropout? = nil, workers: Int) -> ([Float], Float) {
         let count = DigitNetwork.Layout.parameterCount
         let parts = max(1, min(workers, range.count))
         let partials = UnsafeMutableBufferPointer<Float>.allocate(capacity: parts * count)
@@ -160,8 +191,10 @@ public struct Trainer: Sendable {
                     let g = shared.partials + part * count
                     var loss: Float = 0
                     for n in stride(from: range.lowerBound + part, to: range.upperBound, by: parts) {
-                        workspace.forward(shared.parameters, shared.inputs + n * 784, mode: .training)
-                        loss += workspace.backward(shared.parameters, label: labels[n], gradients: g)
+                        // Each sample drops its own features, whichever thread runs it.
+                        let drop = dropout.map { Workspace.Dropout(rate: $0.rate, seed: $0.seed &+ UInt64(n) &* 0x9E37_79B9_7F4A_7C15) }
+                        workspace.forward(shared.parameters, shared.inputs + n * 784, mode: .training, dropout: drop)
+                        loss += workspace.backward(shared.parameters, label: labels[n], smoothing: smoothing, gradients: g)
                     }
                     shared.losses[part] = loss
                 }
