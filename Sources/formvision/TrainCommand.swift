@@ -48,12 +48,6 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Largest elastic displacement, as a fraction of the box.")
     var elasticAmplitude = TrainingCells.Parameters().elasticAmplitude
 
-    @Option(help: "Largest shift of the middle of a training cell's ink, as a fraction of its height (writers' proportions; below 0.3).")
-    var proportionWarp = TrainingCells.Parameters().proportionWarp
-
-    @Option(help: "Chance that a digits.png 1 or 7 gets the writers' variants (flag or base on a 1, bar on a 7).")
-    var handwrittenVariantRate = TrainingCells.Parameters().handwrittenVariantRate
-
     @Option(help: "Decay of the moving average of the weights that training returns (0 = the last step's weights).")
     var averageDecay = Trainer.Parameters().averageDecay
 
@@ -98,8 +92,8 @@ struct TrainCommand: ParsableCommand {
         guard decayEvery > 0 else { throw ValidationError("--decay-every must be positive") }
         guard reportSamples >= 60 else { throw ValidationError("--report-samples must be at least 60") }
         guard epochs > 0, samplesPerEpoch >= 64, workers > 0 else { throw ValidationError("epochs, samples and workers must be positive") }
-        guard (0 ... 1).contains(fontShare), (0 ... 1).contains(hersheyShare), (0 ... 1).contains(gapRate), (0 ... 0.3).contains(elasticAmplitude), (0 ..< 0.3).contains(proportionWarp), (0 ... 1).contains(handwrittenVariantRate), fontShare + hersheyShare <= 1 else {
-            throw ValidationError("--font-share, --hershey-share, --gap-rate and --handwritten-variant-rate must be 0 to 1, adding the shares up to at most 1; --elastic-amplitude 0 to 0.3, --proportion-warp 0 to below 0.3")
+        guard (0 ... 1).contains(fontShare), (0 ... 1).contains(hersheyShare), (0 ... 1).contains(gapRate), (0 ... 0.3).contains(elasticAmplitude), fontShare + hersheyShare <= 1 else {
+            throw ValidationError("--font-share, --hershey-share and --gap-rate must be 0 to 1, adding the shares up to at most 1; --elastic-amplitude 0 to 0.3")
         }
     }
 
@@ -139,8 +133,6 @@ struct TrainCommand: ParsableCommand {
         cellParameters.hersheyShare = hersheyShare
         cellParameters.gapRate = gapRate
         cellParameters.elasticAmplitude = elasticAmplitude
-        cellParameters.proportionWarp = proportionWarp
-        cellParameters.handwrittenVariantRate = handwrittenVariantRate
         let cells = TrainingCells(digits: training, faces: trainingFaces, parameters: cellParameters)
         if let sheet {
             try writeSheet(cells, heldOutFaces: sheetHeldOutFonts ? heldOutFaces : nil, to: sheet)

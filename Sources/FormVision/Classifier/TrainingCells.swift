@@ -41,11 +41,6 @@ public struct TrainingCells: Sendable {
         /// (lattice cells across the box).
         public var elasticAmplitude = 0.06
         public var elasticCells = 3.0
-        /// Writers' proportions: the middle of the ink is moved up or down (and left or right)
-        /// by up to this fraction of the ink's height (width), its ends staying put, so that a
-        /// 9's loop grows while its tail shortens, an 8's upper loop shrinks, and so on.
-        /// Half a sine, so the mapping stays monotone below 1/π.
-        public var proportionWarp = 0.0
         /// Chance of a box-line fragment left at a cell edge.
         public var fragmentRate = 0.3
         /// Share of digits kept with their soft, anti-aliased edges (coverage proportional to the
@@ -59,9 +54,6 @@ public struct TrainingCells: Sendable {
         /// Share of digits drawn from the Hershey faces (`DigitStyle.training`), with the variants
         /// Indonesian officers write: a crossed 7, a 1 with a flag or a base.
         public var hersheyShare = 0.05
-        /// Chance that a digits.png 1 or 7 gets the writers' variants too (a flag or a base on a
-        /// bare 1, a bar across a 7): its writers are American, the forms' officers are not.
-        public var handwrittenVariantRate = 0.0
         /// Chance that a font digit is drawn in a different pen weight, and how: the blur (px of
         /// the canvas, σ) and the level (0–1) at which the blurred glyph is cut again.
         public var penWeightRate = 0.7
@@ -129,10 +121,6 @@ public struct TrainingCells: Sendable {
             strokes.edgeSoftness = 255
         }
         try canvas.drawDigit(sample, in: parameters.box, style: style, parameters: strokes, placement: .centre, using: &g)
-        if g.chance(parameters.handwrittenVariantRate) {
-            // digits.png's writers are American; the forms' are not (DOMAIN.md).
-            try addWritersVariants(sample.digit, to: &canvas.coverage, stroke: Self.strokeWidth(canvas.coverage), using: &g)
-        }
         return try finish(canvas, digit: true, using: &g)
     }
 
@@ -343,24 +331,12 @@ public struct TrainingCells: Sendable {
         let noise = ValueNoise(seed: g.next())
         let amplitude = parameters.elasticAmplitude * Double(max(w, h)) * g.uniform(0 ... 1)
         let cells = parameters.elasticCells
-        // The proportion warp: a shift of the ink's middle that falls to zero at its ends.
-        let warp = min(parameters.proportionWarp, 0.3)
-        let ink = warp > 0 ? Self.inkBox(image) ?? Rect(x: 0, y: 0, width: 0, height: 0) : Rect(x: 0, y: 0, width: 0, height: 0)
-        let shiftX = warp > 0 ? warp * ink.width * g.uniform(-0.5 ... 0.5) : 0
-        let shiftY = warp > 0 ? warp * ink.height * g.uniform(-1 ... 1) : 0
-        func bump(_ t: Double, from start: Double, length: Double) -> Double {
-            guard length > 0 else { return 0 }
-            let f = (t - start) / length
-            return f > 0 && f < 1 ? sin(Double.pi * f) : 0
-        }
         var mapX = [Float](repeating: 0, count: w * h), mapY = [Float](repeating: 0, count: w * h)
         for y in 0 ..< h {
-            let dy = shiftY * bump(Double(y), from: ink.minY, length: ink.height)
             for x in 0 ..< w {
                 let u = Double(x) / Double(w) * cells, v = Double(y) / Double(h) * cells
-                let dx = shiftX * bump(Double(x), from: ink.minX, length: ink.width)
-                mapX[y * w + x] = Float(Double(x) + dx + amplitude * (noise.value(u, v) - 0.5) * 2)
-                mapY[y * w + x] = Float(Double(y) + dy + amplitude * (noise.value(u + 17.3, v + 5.1) - 0.5) * 2)
+                mapX[y * w + x] = Float(Double(x) + amplitude * (noise.value(u, v) - 0.5) * 2)
+                mapY[y * w + x] = Float(Double(y) + amplitude * (noise.value(u + 17.3, v + 5.1) - 0.5) * 2)
             }
         }
         var out = Image(width: w, height: h, format: .gray8)
