@@ -57,9 +57,6 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "With --schedule step: halve the learning rate every this many epochs.")
     var decayEvery = Trainer.Parameters().decayEvery
 
-    @Option(help: "Label smoothing: probability the training targets spread over all classes (0 = one-hot).")
-    var labelSmoothing = Trainer.Parameters().labelSmoothing
-
     @Option(help: "Dropout rate on the pooled features entering the first dense layer (0 = none).")
     var dropout = Trainer.Parameters().dropout
 
@@ -87,7 +84,6 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("give -o FILE to train, --evaluate FILE, or --sheet FILE")
         }
         guard (0 ..< 1).contains(averageDecay) else { throw ValidationError("--average-decay must be 0 to below 1") }
-        guard (0 ..< 0.5).contains(labelSmoothing) else { throw ValidationError("--label-smoothing must be 0 to below 0.5") }
         guard (0 ..< 0.9).contains(dropout) else { throw ValidationError("--dropout must be 0 to below 0.9") }
         guard decayEvery > 0 else { throw ValidationError("--decay-every must be positive") }
         guard reportSamples >= 60 else { throw ValidationError("--report-samples must be at least 60") }
@@ -157,7 +153,6 @@ struct TrainCommand: ParsableCommand {
         parameters.workers = workers
         parameters.schedule = schedule
         parameters.decayEvery = decayEvery
-        parameters.labelSmoothing = labelSmoothing
         parameters.dropout = dropout
         parameters.averageDecay = averageDecay
         let started = Date()

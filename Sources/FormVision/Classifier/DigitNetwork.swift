@@ -224,20 +224,11 @@ struct Workspace {
 
     /// Cross-entropy loss of the last forward pass against `label`, and its gradients added to
     /// `gradients` (same layout as the parameters).
-    ///
-    /// - Parameter smoothing: Label smoothing ε: the target gives 1 − ε to `label` and ε / 12
-    ///   to every class (0 = one-hot).
-    /// - Returns: the loss, −Σ target × log p (−log p(label) when one-hot).
-    mutating func backward(_ p: UnsafePointer<Float>, label: Int, smoothing: Float = 0,
-                           gradients g: UnsafeMutablePointer<Float>) -> Float {
+    /// - Returns: the loss, −log p(label).
+    mutating func backward(_ p: UnsafePointer<Float>, label: Int, gradients g: UnsafeMutablePointer<Float>) -> Float {
         Kernels.softmax(logits, count: L.classes, into: dLogits)
-        var loss: Float = 0
-        let spread = smoothing / Float(L.classes)
-        for k in 0 ..< L.classes {
-            let target = (k == label ? 1 - smoothing : 0) + spread
-            if target > 0 { loss -= target * logf(max(dLogits[k], 1e-12)) }
-            dLogits[k] -= target // d(loss)/d(logits) = p − target
-        }
+        let loss = -logf(max(dLogits[label], 1e-12))
+        dLogits[label] -= 1 // d(loss)/d(logits) = p − onehot
         dHidden.initialize(repeating: 0, count: L.hidden)
         Kernels.denseBackward(hidden, inputs: L.hidden, weight: p + L.dense2Weight, outputs: L.classes, dOutput: dLogits,
                               dWeight: g + L.dense2Weight, dBias: g + L.dense2Bias, dInput: dHidden)

@@ -16,10 +16,6 @@ public struct Trainer: Sendable {
         public var schedule = Schedule.step
         /// With `.step`: halve the learning rate every this many epochs.
         public var decayEvery = 12
-        /// Cross-entropy against targets that give this much probability, spread evenly, to
-        /// the other classes (0 = one-hot targets). Keeps logits from growing without bound on
-        /// digits already read right; the temperature is fitted afterwards either way.
-        public var labelSmoothing: Float = 0
         /// Dropout rate on the pooled features entering the first dense layer, which holds most
         /// of the weights (0 = none).
         public var dropout: Float = 0
@@ -99,7 +95,7 @@ public struct Trainer: Sendable {
                 let learningRate = p.learningRate(step: Int(step), of: p.epochs * stepsPerEpoch, epoch: epoch)
                 let dropout = p.dropout > 0 ? Workspace.Dropout(rate: p.dropout, seed: root.derivedSeed("dropout-\(Int(step))")) : nil
                 let (gradient, loss) = Self.gradient(network, inputs: inputs, labels: labels, range: start ..< end,
-                                                     smoothing: p.labelSmoothing, dropout: dropout, workers: p.workers)
+                                                     dropout: dropout, workers: p.workers)
                 totalLoss += Double(loss)
                 step += 1
                 let scale = 1 / Float(end - start)
@@ -173,7 +169,7 @@ public struct Trainer: Sendable {
 
     /// Summed gradients and loss over a range of samples, split over `workers` threads.
     static func gradient(_ network: DigitNetwork, inputs: [Float], labels: [Int], range: Range<Int>,
-                         smoothing: Float = 0, dropout: Workspace.Dropout? = nil, workers: Int) -> ([Float], Float) {
+                         dropout: Workspace.Dropout? = nil, workers: Int) -> ([Float], Float) {
         let count = DigitNetwork.Layout.parameterCount
         let parts = max(1, min(workers, range.count))
         let partials = UnsafeMutableBufferPointer<Float>.allocate(capacity: parts * count)
@@ -194,7 +190,7 @@ public struct Trainer: Sendable {
                         // Each sample drops its own features, whichever thread runs it.
                         let drop = dropout.map { Workspace.Dropout(rate: $0.rate, seed: $0.seed &+ UInt64(n) &* 0x9E37_79B9_7F4A_7C15) }
                         workspace.forward(shared.parameters, shared.inputs + n * 784, mode: .training, dropout: drop)
-                        loss += workspace.backward(shared.parameters, label: labels[n], smoothing: smoothing, gradients: g)
+                        loss += workspace.backward(shared.parameters, label: labels[n], gradients: g)
                     }
                     shared.losses[part] = loss
                 }
