@@ -20,11 +20,12 @@ DEBIAN_PACKAGES=(
   libopencv-imgproc-dev # warps, resizes, thresholds, contours
   libapriltag-dev       # the reference AprilTag detector for the fiducial markers
   # Handwriting fonts: digit styles for training the classifier and the held-out style test
-  # (see Sources/FormVision/Fonts/HandwritingFonts.swift; 19 MB of packages, most of it the
+  # (see Sources/FormVision/Fonts/HandwritingFonts.swift; 20 MB of packages, most of it the
   # Japanese fonts kiloji and yusei-magic, whose Latin digits are handwritten too).
   fonts-dkg-handwriting fonts-breip fonts-humor-sans fonts-rufscript fonts-tomsontalks
   fonts-bwht fonts-comic-neue fonts-sjfonts fonts-dancingscript fonts-havana fonts-kaushanscript
   fonts-ecolier-court fonts-kiloji fonts-kristi fonts-leckerli-one fonts-yusei-magic
+  fonts-tlwg-purisa-ttf fonts-joscelyn fonts-lobster
 )
 # The OpenCV modules the shim calls; keep in step with Sources/CFormVisionShim.
 OPENCV_MODULES=(opencv_imgproc opencv_core)

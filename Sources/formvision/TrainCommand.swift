@@ -13,8 +13,10 @@ struct TrainCommand: ParsableCommand {
             drawn. Each epoch prints its loss and the accuracy on the held-out columns 90-99 (never \
             trained on). The softmax temperature is then fitted on columns 85-89 (kept out of training) \
             with fresh marks and blanks, and the expected calibration error is reported on the held-out digits. \
-            To compare settings without looking at the held-out columns, add --validate: training then \
-            leaves columns 75-89 out, calibrates on 75-79 and measures every figure on 80-89 instead.
+            To compare settings without looking at the held-out data, add --validate: training then \
+            leaves columns 75-89 out, calibrates on 75-79 and measures every figure on 80-89 instead, \
+            and leaves two training fonts out (two of the fonts-bwht writers) to measure in place of \
+            the held-out fonts.
             """
     )
 
@@ -61,7 +63,7 @@ struct TrainCommand: ParsableCommand {
     var dropout = Trainer.Parameters().dropout
 
     @Flag(name: .customLong("validate"),
-          help: "Train on digits.png columns 0-74, calibrate on 75-79 and measure on 80-89, never touching the held-out columns.")
+          help: "Train on digits.png columns 0-74 without two validation fonts, calibrate on 75-79 and measure on 80-89 and those fonts, never touching the held-out data.")
     var validationRun = false
 
     @Option(help: "Marks and blanks drawn for the report (two thirds marks); the held-out fonts get one digit per 60.")
@@ -117,12 +119,18 @@ struct TrainCommand: ParsableCommand {
         } catch {
             throw CLIFailure("cannot load digits.png (\(error.description)); run scripts/setup.sh or pass --digits")
         }
-        let trainingFaces: [DigitFace], heldOutFaces: [DigitFace]
+        var trainingFaces: [DigitFace], heldOutFaces: [DigitFace]
         do throws(FontError) {
             trainingFaces = try HandwritingFont.faces(.training, directory: fonts)
             heldOutFaces = try HandwritingFont.faces(.heldOut, directory: fonts)
         } catch {
             throw CLIFailure(error.description)
+        }
+        // The style test: the held-out fonts, or with --validate two training fonts left out.
+        var styleFaces = heldOutFaces
+        if validationRun {
+            styleFaces = trainingFaces.filter { HandwritingFont.validationNames.contains($0.name) }
+            trainingFaces.removeAll { HandwritingFont.validationNames.contains($0.name) }
         }
         var cellParameters = TrainingCells.Parameters()
         cellParameters.fontShare = fontShare
@@ -143,7 +151,7 @@ struct TrainCommand: ParsableCommand {
             } catch {
                 throw CLIFailure(error.description)
             }
-            try report(network, cells: cells, heldOut: heldOut, heldOutFaces: heldOutFaces, what: what, uncalibratedECE: nil)
+            try report(network, cells: cells, heldOut: heldOut, styleFaces: styleFaces, what: what, uncalibratedECE: nil)
             return
         }
         var parameters = Trainer.Parameters()
@@ -178,7 +186,7 @@ struct TrainCommand: ParsableCommand {
         }
         let before = Calibration.expectedCalibrationError(network, heldOut)
         network.temperature = Calibration.fitTemperature(network, validation)
-        try report(network, cells: cells, heldOut: heldOut, heldOutFaces: heldOutFaces, what: what, uncalibratedECE: before.ece)
+        try report(network, cells: cells, heldOut: heldOut, styleFaces: styleFaces, what: what, uncalibratedECE: before.ece)
         try Output.write(WeightsFile.encode(network), to: output ?? "")
         FileHandle.standardError.write(Data("train: \(String(format: "%.0f", Date().timeIntervalSince(started))) s; wrote \(output ?? "")\n".utf8))
     }
@@ -222,21 +230,25 @@ struct TrainCommand: ParsableCommand {
         return worst.isEmpty ? "none wrong" : worst.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
     }
 
+    /// `styleFaces` are the held-out fonts, or the validation fonts with --validate (which then
+    /// reports nothing held out: not the held-out fonts, nor the Hershey script faces).
     func report(_ network: DigitNetwork, cells: TrainingCells, heldOut: [(cell: [Float], label: DigitClass)],
-                heldOutFaces: [DigitFace], what: String, uncalibratedECE: Double?) throws {
+                styleFaces: [DigitFace], what: String, uncalibratedECE: Double?) throws {
         let calibration = Calibration.expectedCalibrationError(network, heldOut)
         let separation: MarkSeparation
         let nonDigits: [(cell: [Float], label: DigitClass)]
         var fontSamples: [(name: String, samples: [(cell: [Float], label: DigitClass)])] = []
-        let script: [(cell: [Float], label: DigitClass)]
+        var script: [(cell: [Float], label: DigitClass)] = []
         do throws(ImageError) {
             let (marks, blanks) = (reportSamples * 2 / 3, reportSamples - reportSamples * 2 / 3)
             nonDigits = try MarkSeparation.samples(cells: cells, marks: marks, blanks: blanks, seed: 7777)
             separation = MarkSeparation.measure(network, nonDigits: nonDigits, digits: heldOut)
-            for face in heldOutFaces {
+            for face in styleFaces {
                 fontSamples.append((face.name, try cells.typesetSamples([.outline(face)], perDigit: reportSamples / 60, seed: 7777)))
             }
-            script = try cells.typesetSamples(DigitStyle.heldOut.map { .hershey($0) }, perDigit: reportSamples / 60, seed: 7777)
+            if !validationRun {
+                script = try cells.typesetSamples(DigitStyle.heldOut.map { .hershey($0) }, perDigit: reportSamples / 60, seed: 7777)
+            }
         } catch {
             throw CLIFailure(error.description)
         }
@@ -249,13 +261,16 @@ struct TrainCommand: ParsableCommand {
             String(format: "held-out marks and blanks read as non-digits %.2f %% (%d); as digits: %@", separation.nonDigitRate * 100, nonDigits.count,
                    Self.confusions(network, nonDigits) { _, top in top.digit != nil }),
             String(format: "%@ digits read as mark or blank %.2f %%", what, separation.digitLostRate * 100),
-            String(format: "digits in the held-out handwriting fonts %.2f %% (%d)", Trainer.accuracy(network, allFonts) * 100, allFonts.count),
+            String(format: "digits in the %@ handwriting fonts %.2f %% (%d)", validationRun ? "validation" : "held-out",
+                   Trainer.accuracy(network, allFonts) * 100, allFonts.count),
         ]
         for (name, samples) in fontSamples {
             lines.append(String(format: "  %@ %.2f %%, most often %@", name, Trainer.accuracy(network, samples) * 100,
                                 Self.confusions(network, samples)))
         }
-        lines.append(String(format: "digits in the held-out Hershey script faces %.2f %% (%d)", Trainer.accuracy(network, script) * 100, script.count))
+        if !validationRun {
+            lines.append(String(format: "digits in the held-out Hershey script faces %.2f %% (%d)", Trainer.accuracy(network, script) * 100, script.count))
+        }
         if let uncalibratedECE { lines.insert(String(format: "expected calibration error before calibration %.4f", uncalibratedECE), at: 1) }
         for line in lines { FileHandle.standardError.write(Data("train: \(line)\n".utf8)) }
     }

@@ -269,7 +269,10 @@ struct CLI {
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.filter { $0.hasPrefix("train: epoch ") }.count == 2)
         #expect(lines.contains { $0.contains("validation (columns 80-89) digits.png accuracy") })
-        #expect(lines.contains { $0.contains("digits in the held-out handwriting fonts") })
+        // --validate measures the validation fonts and nothing held out.
+        #expect(lines.contains { $0.contains("digits in the validation handwriting fonts") })
+        #expect(lines.contains { $0.hasPrefix("train:   because-we-mentor ") })
+        #expect(!lines.contains { $0.contains("held-out handwriting") || $0.contains("delphine") || $0.contains("Hershey script") })
         let cell = try Fixtures.write(try ImageEncoder.png(Image(width: 30, height: 30, color: [255])), to: directory, name: "c.png")
         let classified = try CLI.run(["classify", "--weights", weights, cell])
         #expect(classified.status == 0, "\(classified.stderr)")

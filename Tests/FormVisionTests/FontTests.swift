@@ -104,6 +104,14 @@ import FormVisionTestSupport
         #expect(Set(heldOut.map(\.package)).isDisjoint(with: training.map(\.package)))
     }
 
+    /// The validation fonts (`train --validate`) are two training fonts, so final training uses
+    /// them, and no held-out font is among them.
+    @Test func validationFontsAreTrainingFonts() {
+        let training = Set(HandwritingFont.catalogue.filter { $0.role == .training }.map(\.name))
+        #expect(HandwritingFont.validationNames.count == 2)
+        #expect(HandwritingFont.validationNames.isSubset(of: training))
+    }
+
     @Test func missingFontNamesItsPackage() {
         #expect(throws: FontError.fontNotInstalled(name: "delphine", path: "/nonexistent/truetype/sjfonts/Delphine.ttf",
                                                    package: "fonts-sjfonts")) {
