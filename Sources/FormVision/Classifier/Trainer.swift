@@ -13,12 +13,16 @@ public struct Trainer: Sendable {
         public var batchSize = 32
         /// Adam's learning rate at the start; `schedule` says how it falls.
         public var learningRate: Float = 0.002
-        public var schedule = Schedule.step
+        /// A cosine to zero leaves the last epochs nothing to undo; halving every 12 epochs
+        /// still moved the columns 80-89 figure by ±0.4 % between the last epochs.
+        public var schedule = Schedule.cosine
         /// With `.step`: halve the learning rate every this many epochs.
         public var decayEvery = 12
         /// Dropout rate on the pooled features entering the first dense layer, which holds most
-        /// of the weights (0 = none).
-        public var dropout: Float = 0
+        /// of the weights (0 = none). With 0.25, `train --validate` read columns 80-89 at
+        /// 99.2-99.4 % in three runs (two seeds), against 98.4-98.8 % without; the log loss
+        /// fell from 0.04-0.05 to 0.02.
+        public var dropout: Float = 0.25
         public var beta1: Float = 0.9
         public var beta2: Float = 0.999
         /// L2 weight decay on weights (not biases).
