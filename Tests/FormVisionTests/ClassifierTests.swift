@@ -7,8 +7,9 @@ import Testing
     func random(_ n: Int, _ g: inout SeededGenerator) -> [Float] { (0 ..< n).map { _ in Float(g.normal()) } }
 
     /// The SIMD convolution matches the reference on random inputs of the network's shapes and
-    /// of widths that are not multiples of 8.
-    @Test(arguments: [(1, 28, 28, 8), (8, 14, 14, 16), (3, 5, 13, 4), (2, 9, 1, 3)])
+    /// of widths that are not multiples of 8, through each of its paths (four chunks, two
+    /// chunks with an even or an odd number of outputs, the general one).
+    @Test(arguments: [(1, 28, 28, 8), (8, 14, 14, 16), (3, 5, 13, 4), (2, 9, 1, 3), (2, 6, 27, 3), (2, 4, 10, 3)])
     func convolutionMatchesReference(c: Int, h: Int, w: Int, o: Int) {
         var g = SeededGenerator(seed: UInt64(c * 1000 + h * 10 + w))
         let input = random(c * h * w, &g), weight = random(o * c * 9, &g), bias = random(o, &g)

@@ -56,12 +56,12 @@ enum Kernels {
             }
         }
         let chunks = (w + 7) / 8
-        if chunks == 4, o % 2 == 0 {
+        if chunks == 4 {
             conv3x3FourChunks(channels: c, height: h, width: w, weight: weight, bias: bias, outputs: o, into: output,
                               padded: scratch, rowStride: stride)
             return
         }
-        if chunks == 2, o % 4 == 0 {
+        if chunks == 2, o % 2 == 0 {
             conv3x3TwoChunks(channels: c, height: h, width: w, weight: weight, bias: bias, outputs: o, into: output,
                              padded: scratch, rowStride: stride)
             return
@@ -92,72 +92,61 @@ enum Kernels {
         }
     }
 
-    /// The convolution for rows of 9 to 16 values (two 8-wide chunks), four output channels at
-    /// a time: each input vector is loaded once and used for four channels, and the eight
-    /// accumulators stay in registers.
+    /// The convolution for rows of 9 to 16 values (two 8-wide chunks), two output channels at a
+    /// time: each input vector is loaded once and used for both channels, and the four
+    /// accumulators stay in registers even where a `SIMD8` is two SSE registers.
     private static func conv3x3TwoChunks(channels c: Int, height h: Int, width w: Int, weight: UnsafePointer<Float>,
                                          bias: UnsafePointer<Float>, outputs o: Int, into output: UnsafeMutablePointer<Float>,
                                          padded: UnsafePointer<Float>, rowStride: Int) {
         let rows = h + 2
-        for oc in stride(from: 0, to: o, by: 4) {
+        for oc in stride(from: 0, to: o, by: 2) {
             for y in 0 ..< h {
                 var a0 = SIMD8<Float>(repeating: bias[oc]), b0 = a0
                 var a1 = SIMD8<Float>(repeating: bias[oc + 1]), b1 = a1
-                var a2 = SIMD8<Float>(repeating: bias[oc + 2]), b2 = a2
-                var a3 = SIMD8<Float>(repeating: bias[oc + 3]), b3 = a3
                 for ic in 0 ..< c {
-                    let t0 = weight + (oc * c + ic) * 9, t1 = t0 + c * 9, t2 = t1 + c * 9, t3 = t2 + c * 9
+                    let t0 = weight + (oc * c + ic) * 9, t1 = t0 + c * 9
                     for ky in 0 ..< 3 {
                         let source = UnsafeRawPointer(padded + (ic * rows + y + ky) * rowStride)
                         for kx in 0 ..< 3 {
                             let low = source.loadUnaligned(fromByteOffset: kx * 4, as: SIMD8<Float>.self)
                             let high = source.loadUnaligned(fromByteOffset: (8 + kx) * 4, as: SIMD8<Float>.self)
                             let k = ky * 3 + kx
-                            multiplyAdd(&a0, SIMD8(repeating: t0[k]), low); multiplyAdd(&b0, SIMD8(repeating: t0[k]), high)
-                            multiplyAdd(&a1, SIMD8(repeating: t1[k]), low); multiplyAdd(&b1, SIMD8(repeating: t1[k]), high)
-                            multiplyAdd(&a2, SIMD8(repeating: t2[k]), low); multiplyAdd(&b2, SIMD8(repeating: t2[k]), high)
-                            multiplyAdd(&a3, SIMD8(repeating: t3[k]), low); multiplyAdd(&b3, SIMD8(repeating: t3[k]), high)
+                            let w0 = SIMD8<Float>(repeating: t0[k]), w1 = SIMD8<Float>(repeating: t1[k])
+                            multiplyAdd(&a0, w0, low); multiplyAdd(&b0, w0, high)
+                            multiplyAdd(&a1, w1, low); multiplyAdd(&b1, w1, high)
                         }
                     }
                 }
                 let plane = h * w, row = output + (oc * h + y) * w
                 store(a0, b0, row, width: w)
                 store(a1, b1, row + plane, width: w)
-                store(a2, b2, row + 2 * plane, width: w)
-                store(a3, b3, row + 3 * plane, width: w)
             }
         }
     }
 
-    /// The convolution for rows of 25 to 32 values (four chunks), two output channels at a time,
-    /// eight accumulators in registers.
+    /// The convolution for rows of 25 to 32 values (four chunks), one output channel at a time,
+    /// four accumulators in registers.
     private static func conv3x3FourChunks(channels c: Int, height h: Int, width w: Int, weight: UnsafePointer<Float>,
                                           bias: UnsafePointer<Float>, outputs o: Int, into output: UnsafeMutablePointer<Float>,
                                           padded: UnsafePointer<Float>, rowStride: Int) {
         let rows = h + 2
-        for oc in stride(from: 0, to: o, by: 2) {
+        for oc in 0 ..< o {
             for y in 0 ..< h {
                 var a0 = SIMD8<Float>(repeating: bias[oc]), a1 = a0, a2 = a0, a3 = a0
-                var b0 = SIMD8<Float>(repeating: bias[oc + 1]), b1 = b0, b2 = b0, b3 = b0
                 for ic in 0 ..< c {
-                    let ta = weight + (oc * c + ic) * 9, tb = ta + c * 9
+                    let ta = weight + (oc * c + ic) * 9
                     for ky in 0 ..< 3 {
                         let source = UnsafeRawPointer(padded + (ic * rows + y + ky) * rowStride)
                         for kx in 0 ..< 3 {
-                            let v0 = source.loadUnaligned(fromByteOffset: kx * 4, as: SIMD8<Float>.self)
-                            let v1 = source.loadUnaligned(fromByteOffset: (8 + kx) * 4, as: SIMD8<Float>.self)
-                            let v2 = source.loadUnaligned(fromByteOffset: (16 + kx) * 4, as: SIMD8<Float>.self)
-                            let v3 = source.loadUnaligned(fromByteOffset: (24 + kx) * 4, as: SIMD8<Float>.self)
-                            let k = ky * 3 + kx
-                            let wa = SIMD8<Float>(repeating: ta[k]), wb = SIMD8<Float>(repeating: tb[k])
-                            multiplyAdd(&a0, wa, v0); multiplyAdd(&a1, wa, v1); multiplyAdd(&a2, wa, v2); multiplyAdd(&a3, wa, v3)
-                            multiplyAdd(&b0, wb, v0); multiplyAdd(&b1, wb, v1); multiplyAdd(&b2, wb, v2); multiplyAdd(&b3, wb, v3)
+                            let wa = SIMD8<Float>(repeating: ta[ky * 3 + kx])
+                            multiplyAdd(&a0, wa, source.loadUnaligned(fromByteOffset: kx * 4, as: SIMD8<Float>.self))
+                            multiplyAdd(&a1, wa, source.loadUnaligned(fromByteOffset: (8 + kx) * 4, as: SIMD8<Float>.self))
+                            multiplyAdd(&a2, wa, source.loadUnaligned(fromByteOffset: (16 + kx) * 4, as: SIMD8<Float>.self))
+                            multiplyAdd(&a3, wa, source.loadUnaligned(fromByteOffset: (24 + kx) * 4, as: SIMD8<Float>.self))
                         }
                     }
                 }
-                let row = output + (oc * h + y) * w
-                storeFour(a0, a1, a2, a3, row, width: w)
-                storeFour(b0, b1, b2, b3, row + h * w, width: w)
+                storeFour(a0, a1, a2, a3, output + (oc * h + y) * w, width: w)
             }
         }
     }
