@@ -81,10 +81,14 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "With --sheet: draw the held-out fonts' digits (the style test) instead of training cells.")
     var sheetHeldOutFonts = false
 
+    @Option(help: "After training or --evaluate: write the misread digits.png digits to this PNG, as the network sees them (rows of 24, in the order the report lists them).")
+    var misreadSheet: String?
+
     func validate() throws {
         guard [output, evaluate, sheet].compactMap({ $0 }).count == 1 else {
             throw ValidationError("give -o FILE to train, --evaluate FILE, or --sheet FILE")
         }
+        guard misreadSheet == nil || sheet == nil else { throw ValidationError("--misread-sheet goes with training or --evaluate, not --sheet") }
         guard (0 ..< 1).contains(averageDecay) else { throw ValidationError("--average-decay must be 0 to below 1") }
         guard (0 ..< 0.9).contains(dropout) else { throw ValidationError("--dropout must be 0 to below 0.9") }
         guard decayEvery > 0 else { throw ValidationError("--decay-every must be positive") }
@@ -151,7 +155,7 @@ struct TrainCommand: ParsableCommand {
             } catch {
                 throw CLIFailure(error.description)
             }
-            try report(network, cells: cells, heldOut: heldOut, styleFaces: styleFaces, what: what, uncalibratedECE: nil)
+            try report(network, cells: cells, measured: measured, heldOut: heldOut, styleFaces: styleFaces, what: what, uncalibratedECE: nil)
             return
         }
         var parameters = Trainer.Parameters()
@@ -186,15 +190,14 @@ struct TrainCommand: ParsableCommand {
         }
         let before = Calibration.expectedCalibrationError(network, heldOut)
         network.temperature = Calibration.fitTemperature(network, validation)
-        try report(network, cells: cells, heldOut: heldOut, styleFaces: styleFaces, what: what, uncalibratedECE: before.ece)
+        try report(network, cells: cells, measured: measured, heldOut: heldOut, styleFaces: styleFaces, what: what, uncalibratedECE: before.ece)
         try Output.write(WeightsFile.encode(network), to: output ?? "")
         FileHandle.standardError.write(Data("train: \(String(format: "%.0f", Date().timeIntervalSince(started))) s; wrote \(output ?? "")\n".utf8))
     }
 
     /// A sheet of training cells, 24 to a row, 10 rows, white on black as the network sees them.
     func writeSheet(_ cells: TrainingCells, heldOutFaces: [DigitFace]?, to path: String) throws {
-        let side = DigitNetwork.Layout.side, (columns, rows) = (24, 10)
-        var image = Image(width: columns * (side + 2), height: rows * (side + 2), format: .gray8)
+        let (columns, rows) = (24, 10)
         var g = SeededGenerator(seed: seed).derived("sheet")
         var fixed: [[Float]] = []
         if let heldOutFaces {
@@ -202,18 +205,47 @@ struct TrainCommand: ParsableCommand {
                 fixed = try cells.typesetSamples(heldOutFaces.map { .outline($0) }, perDigit: columns, seed: 7777).map(\.cell)
             } catch { throw CLIFailure(error.description) }
         }
+        var sheetCells: [[Float]] = []
         for n in 0 ..< columns * rows {
-            let cell: [Float]
-            if heldOutFaces != nil { cell = fixed[n] } else {
-                do throws(ImageError) { cell = try cells.sample(using: &g).cell } catch { throw CLIFailure(error.description) }
+            if heldOutFaces != nil { sheetCells.append(fixed[n]) } else {
+                do throws(ImageError) { sheetCells.append(try cells.sample(using: &g).cell) } catch { throw CLIFailure(error.description) }
             }
+        }
+        try Self.writeGrid(sheetCells, columns: columns, to: path)
+        FileHandle.standardError.write(Data("train: wrote a sheet of \(columns * rows) training cells to \(path)\n".utf8))
+    }
+
+    /// Writes network-input cells (28 × 28, ink 0–1) as a white-on-black PNG grid, `columns` to a
+    /// row, each cell framed by a 1 px gutter. An empty list writes one empty cell.
+    static func writeGrid(_ cells: [[Float]], columns: Int, to path: String) throws {
+        let side = DigitNetwork.Layout.side
+        let rows = max(1, (cells.count + columns - 1) / columns)
+        var image = Image(width: min(columns, max(1, cells.count)) * (side + 2), height: rows * (side + 2), format: .gray8)
+        for (n, cell) in cells.enumerated() {
             let (x0, y0) = (n % columns * (side + 2) + 1, n / columns * (side + 2) + 1)
             for y in 0 ..< side { for x in 0 ..< side { image[x0 + x, y0 + y] = UInt8(max(0, min(1, cell[y * side + x])) * 255) } }
         }
         let png: [UInt8]
         do throws(ImageError) { png = try ImageEncoder.png(image) } catch { throw CLIFailure(error.description) }
         try Output.write(png, to: path)
-        FileHandle.standardError.write(Data("train: wrote a sheet of \(columns * rows) training cells to \(path)\n".utf8))
+    }
+
+    /// "98.60 % of 500 (95 % interval 97.14–99.32 %)".
+    static func format(_ proportion: Proportion) -> String {
+        let interval = proportion.wilsonInterval()
+        return String(format: "%.2f %% of %d (95 %% interval %.2f–%.2f %%)", proportion.rate * 100, proportion.trials,
+                      interval.lowerBound * 100, interval.upperBound * 100)
+    }
+
+    /// The measured digits.png digits the network misreads, in the order of `heldOut` (by class,
+    /// then row by row): where each sits in digits.png, what it was read as and how confidently.
+    static func misread(_ network: DigitNetwork, measured: HandwrittenDigits,
+                        heldOut: [(cell: [Float], label: DigitClass)]) -> [(sample: HandwrittenDigits.Sample, read: DigitClass, probability: Float, cell: [Float])] {
+        let p = network.probabilities(heldOut.flatMap(\.cell), count: heldOut.count)
+        return zip(measured.samples.joined(), heldOut).enumerated().compactMap { n, pair in
+            let top = DigitNetwork.top(p, cell: n)
+            return top.class == pair.1.label ? nil : (pair.0, top.class, top.value, pair.1.cell)
+        }
     }
 
     /// Prints the held-out figures the acceptance asks for.
@@ -232,7 +264,7 @@ struct TrainCommand: ParsableCommand {
 
     /// `styleFaces` are the held-out fonts, or the validation fonts with --validate (which then
     /// reports nothing held out: not the held-out fonts, nor the Hershey script faces).
-    func report(_ network: DigitNetwork, cells: TrainingCells, heldOut: [(cell: [Float], label: DigitClass)],
+    func report(_ network: DigitNetwork, cells: TrainingCells, measured: HandwrittenDigits, heldOut: [(cell: [Float], label: DigitClass)],
                 styleFaces: [DigitFace], what: String, uncalibratedECE: Double?) throws {
         let calibration = Calibration.expectedCalibrationError(network, heldOut)
         let separation: MarkSeparation
@@ -253,10 +285,13 @@ struct TrainCommand: ParsableCommand {
             throw CLIFailure(error.description)
         }
         let allFonts = fontSamples.flatMap(\.samples)
+        let misread = Self.misread(network, measured: measured, heldOut: heldOut)
+        let accuracy = Proportion(successes: heldOut.count - misread.count, trials: heldOut.count)
         var lines = [
-            String(format: "%@ digits.png accuracy %.2f %% (%d digits)", what, Trainer.accuracy(network, heldOut) * 100, heldOut.count),
+            String(format: "%@ digits.png accuracy %@", what, Self.format(accuracy)),
             String(format: "expected calibration error %.4f at temperature %.3f", calibration.ece, network.temperature),
             String(format: "%@ log loss %.4f (mean -ln p of the true digit)", what, Calibration.logLoss(network, heldOut)),
+            String(format: "%@ digits misread: %d", what, misread.count),
             String(format: "confidently wrong (top probability >= 0.99) %.2f %%", calibration.confidentlyWrong * 100),
             String(format: "held-out marks and blanks read as non-digits %.2f %% (%d); as digits: %@", separation.nonDigitRate * 100, nonDigits.count,
                    Self.confusions(network, nonDigits) { _, top in top.digit != nil }),
@@ -271,8 +306,18 @@ struct TrainCommand: ParsableCommand {
         if !validationRun {
             lines.append(String(format: "digits in the held-out Hershey script faces %.2f %% (%d)", Trainer.accuracy(network, script) * 100, script.count))
         }
+        // Each misread digit, so that a reader can find it in digits.png (20 px cells).
+        let listed = 20
+        let misreadIndex = lines.firstIndex { $0.contains("digits misread") }! + 1
+        lines.insert(contentsOf: misread.prefix(listed).map {
+            String(format: "  row %d column %d: %d read as %@ (p %.3f)", $0.sample.row, $0.sample.column, $0.sample.digit, $0.read.name, $0.probability)
+        } + (misread.count > listed ? ["  and \(misread.count - listed) more"] : []), at: misreadIndex)
         if let uncalibratedECE { lines.insert(String(format: "expected calibration error before calibration %.4f", uncalibratedECE), at: 1) }
         for line in lines { FileHandle.standardError.write(Data("train: \(line)\n".utf8)) }
+        if let misreadSheet {
+            try Self.writeGrid(misread.map(\.cell), columns: 24, to: misreadSheet)
+            FileHandle.standardError.write(Data("train: wrote the \(misread.count) misread digits to \(misreadSheet)\n".utf8))
+        }
     }
 }
 

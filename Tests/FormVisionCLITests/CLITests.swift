@@ -290,6 +290,31 @@ struct CLI {
         #expect(image.storage.filter { $0 > 128 }.count > 240 * 30)
     }
 
+    /// `--evaluate` lists every misread digit with its place in digits.png, as many as the
+    /// accuracy line implies, and `--misread-sheet` draws exactly those cells.
+    @Test func evaluationListsAndDrawsTheMisreadDigits() throws {
+        try #require(FileManager.default.fileExists(atPath: Fixtures.digitsPath), "run scripts/setup.sh")
+        let sheet = try Fixtures.temporaryDirectory().appendingPathComponent("misread.png").path
+        let result = try CLI.run(["train", "--digits", Fixtures.digitsPath, "--evaluate", "bundled",
+                                  "--report-samples", "120", "--misread-sheet", sheet])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        let accuracy = try #require(lines.first { $0.contains("digits.png accuracy") })
+        let percent = try #require(Double(accuracy.split(separator: " ").first { Double($0) != nil } ?? ""))
+        let count = try #require(lines.first { $0.contains("digits misread: ") }.flatMap { Int($0.split(separator: " ").last ?? "") })
+        #expect(count == Int(((100 - percent) * 5).rounded()))
+        let listed = lines.filter { $0.hasPrefix("train:   row ") }
+        #expect(listed.count == min(count, 20))
+        // Every listed digit lies in the held-out columns 90-99.
+        for line in listed {
+            let column = line.split(separator: " ").firstIndex(of: "column").map { Int(line.split(separator: " ")[$0 + 1].dropLast()) ?? -1 }
+            #expect(column.map { (90 ..< 100).contains($0) } == true, "\(line)")
+        }
+        let image = try ImageDecoder().decode(contentsOfFile: sheet)
+        #expect(image.width == max(1, min(count, 24)) * 30 && image.height == max(1, (count + 23) / 24) * 30)
+        #expect(try CLI.run(["train", "--sheet", sheet, "--misread-sheet", sheet]).status == 64)
+    }
+
     @Test func usageErrors() throws {
         #expect(try CLI.run(["train"]).status == 64)
         #expect(try CLI.run(["train", "-o", "/tmp/x.fvdn", "--sheet", "/tmp/x.png"]).status == 64)
