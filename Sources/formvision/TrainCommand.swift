@@ -16,7 +16,8 @@ struct TrainCommand: ParsableCommand {
             To compare settings without looking at the held-out data, add --validate: training then \
             leaves columns 75-89 out, calibrates on 75-79 and measures every figure on 80-89 instead, \
             and leaves two training fonts out (two of the fonts-bwht writers) to measure in place of \
-            the held-out fonts.
+            the held-out fonts. --fold 1-5 moves the measured columns 15 to the left per fold, with \
+            another pair of writers, for a second opinion on other digits.
             """
     )
 
@@ -66,6 +67,9 @@ struct TrainCommand: ParsableCommand {
           help: "Train on digits.png columns 0-74 without two validation fonts, calibrate on 75-79 and measure on 80-89 and those fonts, never touching the held-out data.")
     var validationRun = false
 
+    @Option(help: "With --validate: the validation fold, 0-5. Fold k measures columns 80-89 moved 15k to the left, calibrates on the five before them, trains on the rest of 0-89, and measures its own pair of fonts-bwht writers (three pairs).")
+    var fold = 0
+
     @Option(help: "Marks and blanks drawn for the report (two thirds marks); the held-out fonts get one digit per 60.")
     var reportSamples = 3000
 
@@ -88,6 +92,9 @@ struct TrainCommand: ParsableCommand {
         guard [output, evaluate, sheet].compactMap({ $0 }).count == 1 else {
             throw ValidationError("give -o FILE to train, --evaluate FILE, or --sheet FILE")
         }
+        guard (0 ..< DigitColumns.validationFolds).contains(fold), fold == 0 || validationRun else {
+            throw ValidationError("--fold goes with --validate and is 0 to \(DigitColumns.validationFolds - 1)")
+        }
         guard misreadSheet == nil || sheet == nil else { throw ValidationError("--misread-sheet goes with training or --evaluate, not --sheet") }
         guard (0 ..< 1).contains(averageDecay) else { throw ValidationError("--average-decay must be 0 to below 1") }
         guard (0 ..< 0.9).contains(dropout) else { throw ValidationError("--dropout must be 0 to below 0.9") }
@@ -99,22 +106,8 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
-    /// digits.png columns: trained on, kept for fitting the softmax temperature, and measured
-    /// on. The last five training columns calibrate: a temperature fitted on digits the network
-    /// trained on comes out too sharp for new writers.
-    struct Columns {
-        var training: Range<Int>
-        var calibration: Range<Int>
-        var measured: Range<Int>
-        var measuredSplit: HandwrittenDigits.Split
-
-        static let final = Columns(training: 0 ..< 85, calibration: 85 ..< 90, measured: 90 ..< 100, measuredSplit: .heldOut)
-        /// `--validate`: everything moves ten columns left, off the held-out columns.
-        static let validation = Columns(training: 0 ..< 75, calibration: 75 ..< 80, measured: 80 ..< 90, measuredSplit: .training)
-    }
-
     func run() throws {
-        let columns = validationRun ? Columns.validation : Columns.final
+        let columns = validationRun ? DigitColumns.validation(fold: fold) : DigitColumns.final
         let training: HandwrittenDigits, calibrationDigits: HandwrittenDigits, measured: HandwrittenDigits
         do throws(ImageError) {
             training = try HandwrittenDigits.load(contentsOfFile: digits, split: .training, columns: columns.training)
@@ -133,8 +126,9 @@ struct TrainCommand: ParsableCommand {
         // The style test: the held-out fonts, or with --validate two training fonts left out.
         var styleFaces = heldOutFaces
         if validationRun {
-            styleFaces = trainingFaces.filter { HandwritingFont.validationNames.contains($0.name) }
-            trainingFaces.removeAll { HandwritingFont.validationNames.contains($0.name) }
+            let names = HandwritingFont.validationNames(fold: fold)
+            styleFaces = trainingFaces.filter { names.contains($0.name) }
+            trainingFaces.removeAll { names.contains($0.name) }
         }
         var cellParameters = TrainingCells.Parameters()
         cellParameters.fontShare = fontShare
@@ -147,7 +141,7 @@ struct TrainCommand: ParsableCommand {
             return
         }
         let heldOut = cells.plainSamples(measured)
-        let what = validationRun ? "validation (columns 80-89)" : "held-out"
+        let what = validationRun ? "validation (columns \(columns.measured.lowerBound)-\(columns.measured.upperBound - 1))" : "held-out"
         if let evaluate {
             let network: DigitNetwork
             do throws(WeightsError) {

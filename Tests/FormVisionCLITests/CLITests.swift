@@ -264,14 +264,15 @@ struct CLI {
         let directory = try Fixtures.temporaryDirectory()
         let weights = directory.appendingPathComponent("tiny.fvdn").path
         let result = try CLI.run(["train", "--digits", Fixtures.digitsPath, "--epochs", "2", "--samples-per-epoch", "64",
-                                  "--validate", "--report-samples", "120", "-o", weights])
+                                  "--validate", "--fold", "1", "--report-samples", "120", "-o", weights])
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.filter { $0.hasPrefix("train: epoch ") }.count == 2)
-        #expect(lines.contains { $0.contains("validation (columns 80-89) digits.png accuracy") })
-        // --validate measures the validation fonts and nothing held out.
+        // Fold 1 measures columns 65-74 and its own pair of validation fonts, and nothing held out.
+        #expect(lines.contains { $0.contains("validation (columns 65-74) digits.png accuracy") })
         #expect(lines.contains { $0.contains("digits in the validation handwriting fonts") })
-        #expect(lines.contains { $0.hasPrefix("train:   because-we-mentor ") })
+        #expect(lines.contains { $0.hasPrefix("train:   because-we-build ") })
+        #expect(!lines.contains { $0.hasPrefix("train:   because-we-mentor ") })
         #expect(!lines.contains { $0.contains("held-out handwriting") || $0.contains("delphine") || $0.contains("Hershey script") })
         let cell = try Fixtures.write(try ImageEncoder.png(Image(width: 30, height: 30, color: [255])), to: directory, name: "c.png")
         let classified = try CLI.run(["classify", "--weights", weights, cell])
@@ -319,6 +320,8 @@ struct CLI {
         #expect(try CLI.run(["train"]).status == 64)
         #expect(try CLI.run(["train", "-o", "/tmp/x.fvdn", "--sheet", "/tmp/x.png"]).status == 64)
         #expect(try CLI.run(["train", "-o", "/tmp/x.fvdn", "--font-share", "0.9", "--hershey-share", "0.2"]).status == 64)
+        #expect(try CLI.run(["train", "-o", "/tmp/x.fvdn", "--fold", "1"]).status == 64)
+        #expect(try CLI.run(["train", "-o", "/tmp/x.fvdn", "--validate", "--fold", "6"]).status == 64)
         let missing = try CLI.run(["train", "--digits", "/nonexistent/digits.png", "-o", "/tmp/x.fvdn"])
         #expect(missing.status == 1 && missing.stderr.contains("digits.png"))
         try #require(FileManager.default.fileExists(atPath: Fixtures.digitsPath), "run scripts/setup.sh")

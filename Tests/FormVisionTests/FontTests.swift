@@ -110,6 +110,12 @@ import FormVisionTestSupport
         let training = Set(HandwritingFont.catalogue.filter { $0.role == .training }.map(\.name))
         #expect(HandwritingFont.validationNames.count == 2)
         #expect(HandwritingFont.validationNames.isSubset(of: training))
+        // Folds 0-2 measure three disjoint pairs, all training fonts; fold 3 repeats fold 0.
+        let pairs = (0 ..< 3).map { HandwritingFont.validationNames(fold: $0) }
+        #expect(pairs.allSatisfy { $0.count == 2 && $0.isSubset(of: training) })
+        #expect(pairs.reduce(Set<String>()) { $0.union($1) }.count == 6)
+        #expect(HandwritingFont.validationNames(fold: 0) == HandwritingFont.validationNames)
+        #expect(HandwritingFont.validationNames(fold: 3) == HandwritingFont.validationNames)
     }
 
     @Test func missingFontNamesItsPackage() {

@@ -75,6 +75,14 @@ public struct HandwritingFont: Sendable, Equatable, CustomStringConvertible {
     /// training uses them like any other training font. Chosen before any run measured them.
     public static let validationNames: Set<String> = ["because-we-mentor", "because-we-organize"]
 
+    /// The validation fonts of each validation fold (`DigitColumns.validation(fold:)`): the
+    /// six `fonts-bwht` writers in three pairs, fold k taking pair k mod 3, so that three
+    /// folds measure all six. Fold 0's pair is `validationNames`.
+    public static func validationNames(fold: Int) -> Set<String> {
+        let pairs: [Set<String>] = [validationNames, ["because-we-build", "because-we-connect"], ["because-we-create", "because-we-learn"]]
+        return pairs[fold % pairs.count]
+    }
+
     /// The Debian packages behind the catalogue.
     public static var packages: [String] { Array(Set(catalogue.map(\.package))).sorted() }
 

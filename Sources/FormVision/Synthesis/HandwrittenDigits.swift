@@ -48,16 +48,32 @@ public struct HandwrittenDigits: Sendable {
     /// - Throws: `ImageError.invalidImage` unless the image is 2000×1000 and the columns lie
     ///   inside the part.
     public init(image: Image, split: Split, columns: Range<Int>) throws(ImageError) {
-        guard split.columns.lowerBound <= columns.lowerBound, columns.upperBound <= split.columns.upperBound, !columns.isEmpty else {
-            throw .invalidImage(reason: "columns \(columns) are not inside the \(split.rawValue) columns \(split.columns)")
+        try self.init(image: image, split: split, columns: [columns])
+    }
+
+    /// Cuts out several column ranges of one part, row by row in column order: for validation
+    /// folds whose training columns lie on both sides of the measured ones.
+    ///
+    /// - Throws: `ImageError.invalidImage` unless the image is 2000×1000 and the ranges are
+    ///   non-empty, disjoint and inside the part.
+    public init(image: Image, split: Split, columns ranges: [Range<Int>]) throws(ImageError) {
+        let ranges = ranges.sorted { $0.lowerBound < $1.lowerBound }
+        for (n, columns) in ranges.enumerated() {
+            guard split.columns.lowerBound <= columns.lowerBound, columns.upperBound <= split.columns.upperBound, !columns.isEmpty else {
+                throw .invalidImage(reason: "columns \(columns) are not inside the \(split.rawValue) columns \(split.columns)")
+            }
+            guard n == 0 || ranges[n - 1].upperBound <= columns.lowerBound else {
+                throw .invalidImage(reason: "columns \(ranges[n - 1]) and \(columns) overlap")
+            }
         }
+        guard !ranges.isEmpty else { throw .invalidImage(reason: "no columns given") }
         let gray = image.format == .gray8 ? image : nil
         guard let gray, gray.width == Self.columns * Self.cellSize, gray.height == Self.rows * Self.cellSize else {
             throw .invalidImage(reason: "digits.png must be a 2000×1000 gray image, not \(image.width)×\(image.height) \(image.format)")
         }
         var byClass = [[Sample]](repeating: [], count: 10)
         for row in 0 ..< Self.rows {
-            for column in columns {
+            for column in ranges.joined() {
                 var pixels = [UInt8]()
                 pixels.reserveCapacity(Self.cellSize * Self.cellSize)
                 for y in 0 ..< Self.cellSize {
@@ -75,6 +91,11 @@ public struct HandwrittenDigits: Sendable {
     /// Loads one part of the split from a digits.png file.
     public static func load(contentsOfFile path: String, split: Split, columns: Range<Int>? = nil) throws(ImageError) -> HandwrittenDigits {
         try HandwrittenDigits(image: ImageDecoder().decode(contentsOfFile: path), split: split, columns: columns ?? split.columns)
+    }
+
+    /// Loads several column ranges of one part from a digits.png file.
+    public static func load(contentsOfFile path: String, split: Split, columns: [Range<Int>]) throws(ImageError) -> HandwrittenDigits {
+        try HandwrittenDigits(image: ImageDecoder().decode(contentsOfFile: path), split: split, columns: columns)
     }
 
     /// The number of samples in this part.
