@@ -6,7 +6,8 @@
 /// figures use; they were chosen before any measurement, as two writers in one package that no
 /// training font shares. `femkeklaver` is left out: its digits are hollow outlines, not strokes.
 /// The Japanese fonts `kiloji` and `yusei-magic` are here for their Latin digits, which are
-/// handwritten like the rest.
+/// handwritten like the rest. The Korean pen and brush hands of `fonts-nanum-extra` and
+/// `fonts-unfonts-extra` were tried the same way and not kept (README, "The digit classifier").
 public struct HandwritingFont: Sendable, Equatable, CustomStringConvertible {
     public enum Role: String, Sendable, CaseIterable {
         case training
