@@ -281,11 +281,16 @@ struct TrainCommand: ParsableCommand {
         let allFonts = fontSamples.flatMap(\.samples)
         let misread = Self.misread(network, measured: measured, heldOut: heldOut)
         let accuracy = Proportion(successes: heldOut.count - misread.count, trials: heldOut.count)
+        // Each misread digit is listed, so that a reader can find it in digits.png (20 px cells).
+        let listed = 20
         var lines = [
             String(format: "%@ digits.png accuracy %@", what, Self.format(accuracy)),
             String(format: "expected calibration error %.4f at temperature %.3f", calibration.ece, network.temperature),
             String(format: "%@ log loss %.4f (mean -ln p of the true digit)", what, Calibration.logLoss(network, heldOut)),
             String(format: "%@ digits misread: %d", what, misread.count),
+        ] + misread.prefix(listed).map {
+            String(format: "  row %d column %d: %d read as %@ (p %.3f)", $0.sample.row, $0.sample.column, $0.sample.digit, $0.read.name, $0.probability)
+        } + (misread.count > listed ? ["  and \(misread.count - listed) more"] : []) + [
             String(format: "confidently wrong (top probability >= 0.99) %.2f %%", calibration.confidentlyWrong * 100),
             String(format: "held-out marks and blanks read as non-digits %.2f %% (%d); as digits: %@", separation.nonDigitRate * 100, nonDigits.count,
                    Self.confusions(network, nonDigits) { _, top in top.digit != nil }),
@@ -300,12 +305,6 @@ struct TrainCommand: ParsableCommand {
         if !validationRun {
             lines.append(String(format: "digits in the held-out Hershey script faces %.2f %% (%d)", Trainer.accuracy(network, script) * 100, script.count))
         }
-        // Each misread digit, so that a reader can find it in digits.png (20 px cells).
-        let listed = 20
-        let misreadIndex = lines.firstIndex { $0.contains("digits misread") }! + 1
-        lines.insert(contentsOf: misread.prefix(listed).map {
-            String(format: "  row %d column %d: %d read as %@ (p %.3f)", $0.sample.row, $0.sample.column, $0.sample.digit, $0.read.name, $0.probability)
-        } + (misread.count > listed ? ["  and \(misread.count - listed) more"] : []), at: misreadIndex)
         if let uncalibratedECE { lines.insert(String(format: "expected calibration error before calibration %.4f", uncalibratedECE), at: 1) }
         for line in lines { FileHandle.standardError.write(Data("train: \(line)\n".utf8)) }
         if let misreadSheet {
