@@ -1,0 +1,381 @@
+/// Finds the values of a station's fields that satisfy the form's arithmetic, and how probable
+/// each field's value is given the boxes and the relations together.
+///
+/// The model: a field f holds v with likelihood L_f(v) (`FieldLikelihood`); fields are
+/// independent given their boxes; an assignment of values to every field has weight
+/// Π_f L_f(v_f) if it satisfies every relation and 0 otherwise. Then
+///
+///     P(f = v | boxes, relations) = Σ_{consistent a, a_f = v} w(a) / Σ_{consistent a} w(a).
+///
+/// **The search.** A depth-first branch and bound over fields. Equalities (`sumEquals`,
+/// `equals`) are linear: as soon as all but one of a relation's fields have values, the last is
+/// *determined* and takes its value with its own likelihood, however small, so a field misread
+/// with confidence still gets its true value back from its neighbours. Otherwise the search
+/// branches on the most confidently read unassigned field, over its candidate values in
+/// decreasing likelihood. Inequalities prune as soon as both sides are known; upper bounds
+/// restrict the domain. A branch is cut when its weight falls below `pruneRatio` × the best
+/// consistent assignment found so far (each field's likelihood is scaled so that its best
+/// value weighs 1, so a partial weight is an upper bound on every completion). Where a branch
+/// is cut because a relation forced a field to a value too unlikely to follow, the branch's
+/// weight is counted in `droppedMass`: such a branch satisfies every relation so far and
+/// stands for at least one consistent assignment that was not followed. That mass belongs to
+/// "something else" and lowers the certainty of every answer. (A branch cut at a free choice
+/// is not counted: nearly all of its completions break a relation.)
+///
+/// - Complexity: on a consistent, confidently read page the search visits a few thousand nodes;
+///   it stops at `Parameters.nodeBudget` nodes and says so (`complete == false`).
+public struct JointDecoder: Sendable {
+    public struct Parameters: Sendable, Equatable {
+        /// A branch is cut when its weight is below this fraction of the best consistent
+        /// assignment found so far. Assignments that much less probable change no posterior
+        /// by more than this fraction each.
+        public var pruneRatio = 1e-7
+        /// At most this many candidate values per field to branch over.
+        public var maximumCandidates = 48
+        /// Candidate values less likely than this fraction of a field's best value are not
+        /// branched over (they can still be reached as determined values).
+        public var candidateFloor = 1e-9
+        /// The search stops after this many nodes; the decoding is then incomplete.
+        public var nodeBudget = 400_000
+        /// Until a first consistent assignment is found, branches lighter than this are cut
+        /// (weights relative to every field at its best reading, so 1 is a page read as it
+        /// stands). When a pass finds none, the next, lower floor is tried: the first pass
+        /// settles a page that needs at most a couple of unlikely box changes, and every later
+        /// pass reaches further at more cost.
+        public var startingFloors: [Double] = [1e-4, 1e-9, 1e-16, 1e-26, 1e-40]
+
+        public init() {}
+    }
+
+    public var parameters: Parameters
+
+    public init(parameters: Parameters = Parameters()) {
+        self.parameters = parameters
+    }
+
+    /// The outcome of one decoding.
+    public struct Decoding: Sendable, Equatable {
+        /// The most probable consistent assignment, per field (in the order given); nil when no
+        /// consistent assignment was found.
+        public var values: [Int]?
+        /// Per field, the posterior of every value that some consistent assignment found gives it.
+        public var posteriors: [[Int: Double]]
+        /// The weight of the cut branches, as a share of all weight found or bounded: the
+        /// probability mass of "something else".
+        public var droppedMass: Double
+        /// Consistent assignments found.
+        public var solutions: Int
+        public var nodes: Int
+        /// False when the node budget ran out.
+        public var complete: Bool
+
+        /// The posterior of field i holding value v.
+        public func posterior(_ i: Int, _ v: Int) -> Double { posteriors[i][v] ?? 0 }
+    }
+
+    /// Decodes fields under relations. Relations that name a field not among `fields` are
+    /// skipped (a page read without the other pages of its station).
+    ///
+    /// Fields joined by equalities form components, and each component is searched on its
+    /// own: components that share no equality are independent, and searching them together
+    /// would only multiply their alternatives. An inequality between two components is applied
+    /// as a bound: the components are solved largest first, and the decided value on one side
+    /// bounds the other side's values in a component solved later.
+    public func decode(_ fields: [FieldLikelihood], relations: [Relation]) -> Decoding {
+        var index: [String: Int] = [:]
+        for (i, field) in fields.enumerated() { index[field.name] = i }
+        var likelihoods = fields.map(\.likelihood)
+        var equalities: [[(field: Int, coefficient: Int)]] = []
+        var inequalities: [(Int, Int)] = []
+        for relation in relations {
+            guard relation.fieldNames.allSatisfy({ index[$0] != nil }) else { continue }
+            switch relation {
+            case .sumEquals(let terms, let total):
+                var coefficients: [Int: Int] = [:]
+                for term in terms { coefficients[index[term]!, default: 0] += 1 }
+                coefficients[index[total]!, default: 0] -= 1
+                let nonzero = coefficients.filter { $0.value != 0 }.sorted { $0.key < $1.key }
+                if !nonzero.isEmpty { equalities.append(nonzero.map { ($0.key, $0.value) }) }
+            case .equals(let left, let right):
+                let (a, b) = (index[left]!, index[right]!)
+                if a != b { equalities.append([(a, 1), (b, -1)]) }
+            case .lessOrEqual(let left, let right):
+                inequalities.append((index[left]!, index[right]!))
+            case .upperBound(let field, let bound):
+                let i = index[field]!
+                for v in likelihoods[i].indices where v > bound { likelihoods[i][v] = 0 }
+            }
+        }
+        let components = Self.components(count: fields.count, equalities: equalities)
+        var result = Decoding(values: [Int](repeating: 0, count: fields.count),
+                              posteriors: [[Int: Double]](repeating: [:], count: fields.count), droppedMass: 0, solutions: 0,
+                              nodes: 0, complete: true)
+        var decided = [Int?](repeating: nil, count: fields.count)
+        for component in components {
+            let members = Set(component)
+            // Inequalities reaching a solved component become bounds.
+            for (a, b) in inequalities {
+                if members.contains(a), !members.contains(b), let vb = decided[b] {
+                    for v in likelihoods[a].indices where v > vb { likelihoods[a][v] = 0 }
+                }
+                if members.contains(b), !members.contains(a), let va = decided[a] {
+                    for v in likelihoods[b].indices where v < va { likelihoods[b][v] = 0 }
+                }
+            }
+            let local = Dictionary(uniqueKeysWithValues: component.enumerated().map { ($1, $0) })
+            var problem = Problem(
+                likelihoods: component.map { likelihoods[$0] },
+                equalities: equalities.filter { members.contains($0[0].field) }
+                    .map { $0.map { (local[$0.field]!, $0.coefficient) } },
+                inequalities: inequalities.filter { members.contains($0.0) && members.contains($0.1) }
+                    .map { (local[$0.0]!, local[$0.1]!) },
+                parameters: parameters)
+            problem.run()
+            let part = problem.result()
+            result.nodes += part.nodes
+            result.solutions += part.solutions
+            result.complete = result.complete && part.complete
+            result.droppedMass = max(result.droppedMass, part.droppedMass)
+            for (k, field) in component.enumerated() {
+                result.posteriors[field] = part.posteriors[k]
+                decided[field] = part.values?[k]
+                if let v = part.values?[k] { result.values?[field] = v } else { result.values = nil }
+            }
+            if result.values == nil { break }
+        }
+        if result.values == nil { result.posteriors = [[Int: Double]](repeating: [:], count: fields.count) }
+        return result
+    }
+
+    /// Groups fields joined by equalities; largest group first, ties by their first field.
+    static func components(count: Int, equalities: [[(field: Int, coefficient: Int)]]) -> [[Int]] {
+        var parent = Array(0 ..< count)
+        func root(_ i: Int) -> Int {
+            var i = i
+            while parent[i] != i { parent[i] = parent[parent[i]]; i = parent[i] }
+            return i
+        }
+        for equality in equalities {
+            for term in equality.dropFirst() { parent[root(term.field)] = root(equality[0].field) }
+        }
+        var groups: [Int: [Int]] = [:]
+        for i in 0 ..< count { groups[root(i), default: []].append(i) }
+        return groups.values.sorted { $0.count > $1.count || ($0.count == $1.count && $0[0] < $1[0]) }
+    }
+
+    /// The relations that can be checked when only these fields are known.
+    public static func applicable(_ relations: [Relation], fields: Set<String>) -> [Relation] {
+        relations.filter { $0.fieldNames.allSatisfy(fields.contains) }
+    }
+}
+
+/// The search state of one decoding.
+private struct Problem {
+    /// A linear equality Σ coefficient · value = 0 over field indices.
+    struct Equality {
+        var terms: [(field: Int, coefficient: Int)]
+    }
+
+    let parameters: JointDecoder.Parameters
+    let count: Int
+    /// Per field, likelihoods scaled so the best value weighs 1 (after upper bounds).
+    let weights: [[Double]]
+    /// Per field, the values to branch over, most likely first.
+    let candidates: [[Int]]
+    let equalities: [Equality]
+    /// Per field, the equalities it takes part in.
+    let equalitiesOf: [[Int]]
+    /// a ≤ b, as field index pairs; per field, those it takes part in.
+    let inequalities: [(Int, Int)]
+    let inequalitiesOf: [[Int]]
+    /// Fields in the order to branch on: most confidently read first.
+    let branchOrder: [Int]
+    /// Each field's place in `branchOrder`.
+    let rankOf: [Int]
+
+    var assigned: [Int?]
+    var weight = 1.0
+    var best = 0.0
+    var bestValues: [Int]?
+    var totalFound = 0.0
+    var dropped = 0.0
+    var mass: [[Int: Double]]
+    var nodes = 0
+    var solutions = 0
+    var exhausted = false
+
+    init(likelihoods: [[Double]], equalities: [[(field: Int, coefficient: Int)]], inequalities: [(Int, Int)],
+         parameters: JointDecoder.Parameters) {
+        self.parameters = parameters
+        count = likelihoods.count
+        let weights = likelihoods.map { l in
+            let top = l.max() ?? 0
+            return top > 0 ? l.map { $0 / top } : l
+        }
+        let candidates = weights.map { w in
+            let order = w.indices.filter { w[$0] >= parameters.candidateFloor }.sorted { w[$0] > w[$1] || (w[$0] == w[$1] && $0 < $1) }
+            return Array(order.prefix(parameters.maximumCandidates))
+        }
+        self.weights = weights
+        self.candidates = candidates
+        self.equalities = equalities.map { Equality(terms: $0) }
+        self.inequalities = inequalities
+        var ofEquality = [[Int]](repeating: [], count: count)
+        for (e, equality) in equalities.enumerated() { for term in equality { ofEquality[term.field].append(e) } }
+        equalitiesOf = ofEquality
+        var ofInequality = [[Int]](repeating: [], count: count)
+        for (k, (a, b)) in inequalities.enumerated() { ofInequality[a].append(k); ofInequality[b].append(k) }
+        inequalitiesOf = ofInequality
+        // Most peaked first: the smaller the runner-up relative to the best, the better the field
+        // serves as a given from which uncertain fields are determined.
+        let runnerUp = weights.indices.map { i in candidates[i].count > 1 ? weights[i][candidates[i][1]] : 0 }
+        let order = weights.indices.sorted { runnerUp[$0] < runnerUp[$1] || (runnerUp[$0] == runnerUp[$1] && $0 < $1) }
+        branchOrder = order
+        var rank = [Int](repeating: 0, count: count)
+        for (r, field) in order.enumerated() { rank[field] = r }
+        rankOf = rank
+        assigned = [Int?](repeating: nil, count: count)
+        mass = [[Int: Double]](repeating: [:], count: count)
+    }
+
+    /// The absolute floor of the current pass.
+    var floor = 0.0
+    /// The weight of a consistent assignment known from an earlier pass.
+    var incumbent = 0.0
+
+    var threshold: Double { max(floor, max(best, incumbent) * parameters.pruneRatio) }
+
+    /// Passes with lower and lower floors until one finds a consistent assignment, then a last
+    /// pass with no floor, cut only relative to that assignment: the floors only serve to find
+    /// a first assignment cheaply, and must not cut what is close to the best one.
+    mutating func run() {
+        for floor in parameters.startingFloors {
+            pass(floor: floor)
+            if exhausted { return }
+            guard solutions > 0 else { continue }
+            if floor > best * parameters.pruneRatio {
+                incumbent = best
+                pass(floor: 0)
+            }
+            return
+        }
+    }
+
+    mutating func pass(floor: Double) {
+        self.floor = floor
+        best = 0
+        bestValues = nil
+        totalFound = 0
+        dropped = 0
+        solutions = 0
+        mass = [[Int: Double]](repeating: [:], count: count)
+        search()
+    }
+
+    /// Assigns `value` to `field` and checks the relations it completes. Returns false (and
+    /// leaves the assignment in place for the caller to undo) when a relation fails.
+    mutating func assign(_ field: Int, _ value: Int) -> Bool {
+        assigned[field] = value
+        for k in inequalitiesOf[field] {
+            let (a, b) = inequalities[k]
+            if let va = assigned[a], let vb = assigned[b], va > vb { return false }
+        }
+        for e in equalitiesOf[field] {
+            var sum = 0, open = 0
+            for term in equalities[e].terms {
+                if let v = assigned[term.field] { sum += term.coefficient * v } else { open += 1 }
+            }
+            if open == 0, sum != 0 { return false }
+        }
+        return true
+    }
+
+    /// An equality with exactly one unassigned field: that field and the value it must take
+    /// (nil when the value is not a whole number the field can hold).
+    func determined() -> (field: Int, value: Int?)? {
+        for equality in equalities {
+            var sum = 0, open: (field: Int, coefficient: Int)?, openCount = 0
+            for term in equality.terms {
+                if let v = assigned[term.field] { sum += term.coefficient * v } else { open = term; openCount += 1 }
+            }
+            guard openCount == 1, let open else { continue }
+            guard -sum % open.coefficient == 0 else { return (open.field, nil) }
+            let value = -sum / open.coefficient
+            return (open.field, (0 ..< weights[open.field].count).contains(value) ? value : nil)
+        }
+        return nil
+    }
+
+    mutating func search() {
+        nodes += 1
+        if nodes > parameters.nodeBudget {
+            exhausted = true
+            return
+        }
+        // Propagate determined fields.
+        var trail: [(Int, Double)] = []
+        defer {
+            for (field, previous) in trail.reversed() {
+                assigned[field] = nil
+                weight = previous
+            }
+        }
+        while let (field, value) = determined() {
+            guard let value, weights[field][value] > 0 else { return }
+            trail.append((field, weight))
+            let next = weight * weights[field][value]
+            guard assign(field, value) else { return }
+            weight = next
+            if weight < threshold {
+                dropped += weight
+                return
+            }
+        }
+        guard let field = nextBranch() else { return record() }
+        let before = weight
+        for value in candidates[field] {
+            let next = before * weights[field][value]
+            if next < threshold { break }
+            let consistent = assign(field, value)
+            weight = next
+            if consistent { search() }
+            assigned[field] = nil
+            weight = before
+            if exhausted { return }
+        }
+    }
+
+    /// The field to branch on: one of the equality with the fewest unassigned fields (so that
+    /// it completes, and fails or determines, as soon as possible), the most confidently read
+    /// of those; a field in no open equality only when none is left.
+    func nextBranch() -> Int? {
+        var bestField: Int?, bestOpen = Int.max, bestRank = Int.max
+        for equality in equalities {
+            var open = 0
+            for term in equality.terms where assigned[term.field] == nil { open += 1 }
+            guard open > 0, open <= bestOpen else { continue }
+            for term in equality.terms where assigned[term.field] == nil {
+                let rank = rankOf[term.field]
+                if open < bestOpen || rank < bestRank { (bestField, bestOpen, bestRank) = (term.field, open, rank) }
+            }
+        }
+        return bestField ?? branchOrder.first { assigned[$0] == nil }
+    }
+
+    mutating func record() {
+        solutions += 1
+        totalFound += weight
+        for (i, value) in assigned.enumerated() { mass[i][value!, default: 0] += weight }
+        if weight > best {
+            best = weight
+            bestValues = assigned.map { $0! }
+        }
+    }
+
+    func result() -> JointDecoder.Decoding {
+        let total = totalFound + dropped
+        let posteriors = mass.map { perValue in total > 0 ? perValue.mapValues { $0 / total } : [:] }
+        return JointDecoder.Decoding(values: bestValues, posteriors: posteriors, droppedMass: total > 0 ? dropped / total : 1,
+                                     solutions: solutions, nodes: nodes, complete: !exhausted)
+    }
+}

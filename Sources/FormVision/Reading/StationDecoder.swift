@@ -1,0 +1,203 @@
+/// What the reader knows about one field before the arithmetic: the classifier's probabilities
+/// for each of its boxes, and where the boxes are in the photo.
+public struct FieldEvidence: Sendable, Equatable {
+    public var name: String
+    /// Per box, 12 class probabilities in `DigitClass` order.
+    public var boxes: [[Float]]
+    /// Per box, its four corners in photo pixels (may be empty in tests).
+    public var corners: [[Point]]
+    /// True when the field's photo asked for a retake: the field is decoded but goes to review.
+    public var retake: Bool
+
+    public init(name: String, boxes: [[Float]], corners: [[Point]] = [], retake: Bool = false) {
+        self.name = name
+        self.boxes = boxes
+        self.corners = corners
+        self.retake = retake
+    }
+}
+
+/// Turns the evidence of a station's fields into checked values: builds each field's
+/// likelihood, decodes all fields together under the relations (`JointDecoder`), and gives
+/// every field its status.
+///
+/// The rules, in order:
+/// 1. A field whose photo needs a retake goes to review (`retake`).
+/// 2. An incomplete search sends every field to review (`search_limit`).
+/// 3. A value whose posterior is below `confidence` goes to review, with the reason that best
+///    explains the doubt: `out_of_range` (the reading breaks a bound), `arithmetic_conflict`
+///    (the reading breaks an equality), `empty`, `ambiguous_marks`, or `low_confidence`.
+/// 4. Above it, a field no equality checks still goes to review when its value has no digit
+///    (`empty`), a mark between digits, or a digit box that the classifier also finds X-like
+///    (`markDoubt`): those are the cases where a classifier alone is known to fail.
+/// 5. Otherwise the field is `confident` when the value is what its boxes read, and `corrected`
+///    when the relations moved it.
+public struct StationDecoder: Sendable {
+    public struct Parameters: Sendable, Equatable {
+        /// ε: every class probability is floored to (1 − ε) p + ε / 12 before decoding, as if any
+        /// box could be misread with this chance whatever the classifier says
+        /// (`FieldLikelihood`). Measured with the decoder's noise test and `eval`.
+        public var floor = 0.002
+        /// A field is confident or corrected only when P(value | boxes, relations) is at
+        /// least this.
+        public var confidence = 0.995
+        /// In a field no equality checks, a box read as a digit whose probability of being a
+        /// mark is at least this sends the field to review: an X read as a digit is the
+        /// classifier's best-known failure (74 → 748).
+        public var markDoubt = 0.02
+
+        public init() {}
+    }
+
+    public var parameters: Parameters
+    public var decoder: JointDecoder
+
+    public init(parameters: Parameters = Parameters(), decoder: JointDecoder = JointDecoder()) {
+        self.parameters = parameters
+        self.decoder = decoder
+    }
+
+    /// The decided fields, in the order given, and every applicable relation checked.
+    public struct Outcome: Sendable, Equatable {
+        public var fields: [String: FieldReading]
+        public var checks: [RelationCheck]
+        public var decoding: JointDecoder.Decoding
+    }
+
+    /// Decodes a station's fields under the relations that apply to them.
+    public func decode(_ evidence: [FieldEvidence], relations: [Relation]) -> Outcome {
+        let names = Set(evidence.map(\.name))
+        let applicable = JointDecoder.applicable(relations, fields: names)
+        let likelihoods = evidence.map { FieldLikelihood(name: $0.name, boxes: $0.boxes, floor: parameters.floor) }
+        let decoding = decoder.decode(likelihoods, relations: applicable)
+        let readings = Dictionary(uniqueKeysWithValues: likelihoods.map { ($0.name, $0.reading) })
+        var fields: [String: FieldReading] = [:]
+        for (i, item) in evidence.enumerated() {
+            fields[item.name] = judge(item, likelihoods[i], index: i, decoding: decoding, relations: applicable,
+                                      readings: readings)
+        }
+        let values = fields.mapValues(\.value)
+        let checks = applicable.map { relation in
+            RelationCheck(relation: relation.description, kind: relation.kind, fields: relation.fieldNames,
+                          values: Dictionary(uniqueKeysWithValues: relation.fieldNames.map { ($0, values[$0] ?? nil) }),
+                          holds: relation.holds(values.compactMapValues { $0 }), holdsAsRead: relation.holds(readings))
+        }
+        return Outcome(fields: fields, checks: checks, decoding: decoding)
+    }
+
+    func judge(_ evidence: FieldEvidence, _ likelihood: FieldLikelihood, index i: Int, decoding: JointDecoder.Decoding,
+               relations: [Relation], readings: [String: Int]) -> FieldReading {
+        let mine = relations.filter { $0.fieldNames.contains(evidence.name) }
+        let equalities = mine.filter(\.isEquality)
+        let reading = likelihood.reading
+        let decided = decoding.values?[i] ?? reading
+        let probability = decoding.posterior(i, decided)
+        let row = likelihood.bestRow[decided]
+        let pattern = likelihood.bestPattern[decided]
+        let candidates = decoding.posteriors[i].sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
+            .prefix(3).map { FieldReading.Candidate(value: $0.key, probability: Self.rounded($0.value)) }
+        let readingRow = likelihood.bestRow[reading]
+        let changedBoxes = row.indices.filter { row[$0] != readingRow[$0] }
+        var notes: [String] = []
+
+        func review(_ reason: FieldReading.ReviewReason, boxes: [Int]? = nil) -> FieldReading {
+            make(value: nil, status: .review, reason: reason, reviewBoxes: boxes ?? doubtfulBoxes(likelihood, row: row))
+        }
+        func make(value: Int?, status: FieldReading.Status, reason: FieldReading.ReviewReason? = nil,
+                  reviewBoxes: [Int]? = nil, correction: FieldReading.Correction? = nil) -> FieldReading {
+            FieldReading(
+                value: value, status: status, probability: Self.rounded(probability), checkedBy: equalities.map(\.description),
+                boundedBy: mine.filter { !$0.isEquality }.map(\.description), classifierOnly: equalities.isEmpty,
+                reading: reading, readingProbability: Self.rounded(likelihood.likelihood[reading]), pattern: pattern,
+                correction: correction, reviewReason: reason, reviewBoxes: reviewBoxes, candidates: candidates, notes: notes,
+                boxes: boxes(evidence, row: row))
+        }
+
+        if evidence.retake { return review(.retake) }
+        if !decoding.complete || decoding.values == nil { return review(.searchLimit) }
+        var asRead = readings
+        asRead[evidence.name] = reading
+        let brokenAsRead = mine.filter { $0.holds(asRead) == false }
+        if probability < parameters.confidence {
+            if brokenAsRead.contains(where: { if case .upperBound = $0 { true } else { false } }) { return review(.outOfRange) }
+            if brokenAsRead.contains(where: \.isEquality) { return review(.arithmeticConflict) }
+            if pattern == .empty { return review(.empty) }
+            if pattern == .markBetweenDigits { return review(.ambiguousMarks) }
+            return review(.lowConfidence)
+        }
+        let checked = !equalities.isEmpty
+        switch pattern {
+        case .empty:
+            guard checked else { return review(.empty) }
+            notes.append("no digit in any box; read as 0, confirmed by \(equalities.map(\.description).joined(separator: "; "))")
+        case .markBetweenDigits:
+            guard checked else { return review(.ambiguousMarks) }
+            notes.append("a mark between digits; read as \(decided), confirmed by \(equalities.map(\.description).joined(separator: "; "))")
+        case .contiguous:
+            break
+        }
+        if !checked {
+            let doubtful = row.indices.filter { b in
+                row[b] != FieldLikelihood.noDigit && Double(evidence.boxes[b][DigitClass.mark.rawValue]) >= parameters.markDoubt
+            }
+            if !doubtful.isEmpty { return review(.ambiguousMarks, boxes: doubtful) }
+        }
+        if decided == reading { return make(value: decided, status: .confident) }
+        var corrected = readings
+        corrected[evidence.name] = decided
+        let forcing = mine.filter { $0.holds(asRead) == false && $0.holds(corrected) != false }
+        let correction = FieldReading.Correction(from: reading, to: decided,
+                                                 relations: (forcing.isEmpty ? equalities : forcing).map(\.description),
+                                                 boxes: changedBoxes)
+        return make(value: decided, status: .corrected, correction: correction)
+    }
+
+    /// The boxes that cause doubt: those whose decided symbol has less than the confidence.
+    func doubtfulBoxes(_ likelihood: FieldLikelihood, row: [Int]) -> [Int] {
+        let doubtful = row.indices.filter { likelihood.symbolProbabilities[$0][row[$0]] < parameters.confidence }
+        return doubtful.isEmpty ? Array(row.indices) : doubtful
+    }
+
+    func boxes(_ evidence: FieldEvidence, row: [Int]) -> [FieldReading.Box] {
+        evidence.boxes.enumerated().map { b, probabilities in
+            var byName: [String: Double] = [:]
+            var top = 0
+            for (c, p) in probabilities.enumerated() {
+                byName[DigitClass(rawValue: c)!.name] = Self.rounded(Double(p))
+                if p > probabilities[top] { top = c }
+            }
+            let symbol = b < row.count ? row[b] : FieldLikelihood.noDigit
+            let corners = b < evidence.corners.count ? evidence.corners[b].map { [Self.rounded($0.x, places: 2), Self.rounded($0.y, places: 2)] } : []
+            return FieldReading.Box(class: DigitClass(rawValue: top)!.name, probabilities: byName,
+                                    decided: symbol == FieldLikelihood.noDigit ? "none" : String(symbol), corners: corners)
+        }
+    }
+
+    /// Probabilities in the output keep six decimals: enough to rank, and stable text.
+    static func rounded(_ x: Double, places: Int = 6) -> Double {
+        var scale = 1.0
+        for _ in 0 ..< places { scale *= 10 }
+        return (x * scale).rounded() / scale
+    }
+}
+
+extension Relation {
+    /// Whether the relation is an equality (`sum_equals` or `equals`): one that can locate and
+    /// correct a misread, not only rule values out.
+    public var isEquality: Bool {
+        switch self {
+        case .sumEquals, .equals: true
+        case .lessOrEqual, .upperBound: false
+        }
+    }
+
+    /// The relation's kind as it is named in JSON.
+    public var kind: String {
+        switch self {
+        case .sumEquals: "sum_equals"
+        case .equals: "equals"
+        case .lessOrEqual: "less_or_equal"
+        case .upperBound: "upper_bound"
+        }
+    }
+}

@@ -1,0 +1,212 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import FormVision
+
+/// `formvision read IMAGE...`: photos of forms to checked numbers, as JSON Lines.
+struct ReadCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "read",
+        abstract: "Read photos of forms into checked numbers (JSON Lines, schema docs/reading-schema.json).",
+        discussion: """
+            Each photo given alone is read with the relations of its own page and gives one JSON \
+            object per line. The photos of one polling station read together (--station, \
+            --manifest) also use the relations between pages, and give one object per station \
+            with its pages inside. Pages may come in any order; the reader tells them apart by \
+            their markers. A directory stands for the .jpg, .jpeg and .png files in it, sorted by \
+            name. Photos are read on every core; the output keeps the input order. Exit status 1 \
+            when any photo or station has status error (the others are still read).
+            """
+    )
+
+    @Argument(help: "Photos (JPEG or PNG) or directories of photos, each read on its own.")
+    var images: [String] = []
+
+    @Option(help: "The photos of one station, comma-separated (repeat for more stations).")
+    var station: [String] = []
+
+    @Option(help: ArgumentHelp("A JSON Lines file of stations: {\"station\": ID, \"images\": [PATH, ...]} per line.",
+                               discussion: "Relative paths are taken from the manifest's directory."))
+    var manifest: String?
+
+    @Flag(help: "Print a table per photo (field, value, status) instead of JSON.")
+    var summary = false
+
+    @Option(help: "Photos read at once (default: one per core).")
+    var jobs: Int?
+
+    func validate() throws {
+        guard !images.isEmpty || !station.isEmpty || manifest != nil else {
+            throw ValidationError("give photos, --station or --manifest")
+        }
+        if let jobs, !(1 ... 256).contains(jobs) { throw ValidationError("--jobs must be 1 to 256") }
+        for group in station where Self.split(group).isEmpty { throw ValidationError("--station needs photos") }
+    }
+
+    func run() throws {
+        var items: [ReadItem] = []
+        for path in images {
+            for photo in try PhotoFiles.expand(path) { items.append(.photo(photo)) }
+        }
+        for group in station { items.append(.station(id: nil, photos: Self.split(group))) }
+        if let manifest { items += try StationManifest.load(manifest).map { .station(id: $0.station, photos: $0.images) } }
+        let reader: FormReader
+        do throws(WeightsError) { reader = try FormReader() } catch { throw CLIFailure(error.description) }
+        var failures = 0
+        let progress = Progress(total: items.count, label: "read")
+        try ParallelMap.run(items, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount) { item in
+            item.read(with: reader)
+        } consume: { result in
+            progress.advance()
+            switch result {
+            case .page(let page):
+                if page.status == .error {
+                    failures += 1
+                    Output.error("\(page.image): \(page.error?.message ?? "error")")
+                }
+                if summary { print(ReadSummary.text(page), terminator: "") } else { try Output.raw(ReadingJSON.encode(page)) }
+            case .station(let station):
+                for page in station.pages where page.status == .error {
+                    Output.error("\(page.image): \(page.error?.message ?? "error")")
+                }
+                if station.status == .error { failures += 1 }
+                if summary { print(ReadSummary.text(station), terminator: "") } else { try Output.raw(ReadingJSON.encode(station)) }
+            }
+        }
+        progress.finish()
+        if failures > 0 { throw ExitCode(1) }
+    }
+
+    static func split(_ list: String) -> [String] {
+        list.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+}
+
+/// One unit of work for `read`: a photo alone or a station's photos.
+enum ReadItem: Sendable {
+    case photo(String)
+    case station(id: String?, photos: [String])
+
+    enum Result: Sendable {
+        case page(PageReading)
+        case station(StationReading)
+    }
+
+    func read(with reader: FormReader) -> Result {
+        switch self {
+        case .photo(let path):
+            switch PhotoFiles.load(path) {
+            case .success(let photo): return .page(reader.read(photo))
+            case .failure(let problem): return .page(.failure(image: path, problem))
+            }
+        case .station(let id, let paths):
+            var photos: [FormReader.Photo] = []
+            var unreadable: [Int: PageReading] = [:]
+            for (i, path) in paths.enumerated() {
+                switch PhotoFiles.load(path) {
+                case .success(let photo): photos.append(photo)
+                case .failure(let problem): unreadable[i] = .failure(image: path, station: id, problem)
+                }
+            }
+            var station = reader.readStation(photos, station: id)
+            if !unreadable.isEmpty {
+                // Put the unreadable files back in their places.
+                var pages = station.pages[...]
+                station.pages = paths.indices.map { unreadable[$0] ?? pages.popFirst()! }
+                if photos.isEmpty { station.status = .error; station.error = station.pages.first?.error }
+                else if station.status == .ok { station.status = .review }
+            }
+            return .station(station)
+        }
+    }
+}
+
+/// Photo files: directories expanded, files read with the decoder's size limit.
+enum PhotoFiles {
+    static let extensions: Set<String> = ["jpg", "jpeg", "png"]
+
+    /// A path as photos: a directory's image files sorted by name, or the path itself.
+    static func expand(_ path: String) throws -> [String] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { return [path] }
+        let names = try FileManager.default.contentsOfDirectory(atPath: path)
+            .filter { extensions.contains(URL(fileURLWithPath: $0).pathExtension.lowercased()) }.sorted()
+        guard !names.isEmpty else { throw CLIFailure("\(path): no .jpg, .jpeg or .png files in the directory") }
+        return names.map { (path as NSString).appendingPathComponent($0) }
+    }
+
+    enum Loaded {
+        case success(FormReader.Photo)
+        case failure(PageReading.Problem)
+    }
+
+    static func load(_ path: String) -> Loaded {
+        do throws(ImageError) {
+            return .success(FormReader.Photo(name: path, bytes: try ImageDecoder().readFile(path)))
+        } catch {
+            return .failure(PageReading.Problem(kind: error.kind, message: error.description))
+        }
+    }
+}
+
+/// `--manifest`: one station per line.
+struct StationManifest: Decodable {
+    var station: String?
+    var images: [String]
+
+    static func load(_ path: String) throws -> [StationManifest] {
+        guard let data = FileManager.default.contents(atPath: path) else { throw CLIFailure("cannot read manifest \(path)") }
+        let base = (path as NSString).deletingLastPathComponent
+        var stations: [StationManifest] = []
+        for (n, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let text = line.trimmingCharacters(in: .whitespaces)
+            guard !text.isEmpty else { continue }
+            var entry: StationManifest
+            do { entry = try JSONDecoder().decode(StationManifest.self, from: Data(text.utf8)) } catch {
+                throw CLIFailure("\(path):\(n + 1): not a station line {\"station\": ID, \"images\": [PATH, ...]}")
+            }
+            guard !entry.images.isEmpty else { throw CLIFailure("\(path):\(n + 1): a station needs images") }
+            entry.images = entry.images.map { $0.hasPrefix("/") || base.isEmpty ? $0 : (base as NSString).appendingPathComponent($0) }
+            stations.append(entry)
+        }
+        guard !stations.isEmpty else { throw CLIFailure("\(path): no stations in the manifest") }
+        return stations
+    }
+}
+
+/// `read --summary`: a short table per photo.
+enum ReadSummary {
+    static func text(_ page: PageReading) -> String {
+        var out = "\(page.image): "
+        guard let template = page.template else { return out + "error: \(page.error?.message ?? "")\n" }
+        out += "\(template) page \(page.page ?? 0), \(page.status.rawValue)"
+        if !page.retakeReasons.isEmpty { out += " (\(page.retakeReasons.map(\.message).joined(separator: "; ")))" }
+        out += "\n"
+        let width = max(24, page.fields.keys.map(\.count).max() ?? 0)
+        for name in page.fields.keys.sorted(by: { fieldOrder(page, $0, $1) }) {
+            let field = page.fields[name]!
+            let value = field.value.map(String.init) ?? "-"
+            var line = "  " + name.padding(toLength: width, withPad: " ", startingAt: 0)
+                + String(repeating: " ", count: max(0, 5 - value.count)) + value + "  " + field.status.rawValue
+            if let correction = field.correction { line += " (read \(correction.from))" }
+            if let reason = field.reviewReason { line += " (\(reason.rawValue)\(field.candidates.first.map { ", likeliest \($0.value)" } ?? ""))" }
+            if field.classifierOnly { line += " [classifier only]" }
+            out += line + "\n"
+        }
+        return out
+    }
+
+    static func text(_ station: StationReading) -> String {
+        var out = "station \(station.station ?? "-")\(station.formSet.map { " (\($0))" } ?? ""): \(station.status.rawValue)"
+        if let error = station.error { out += ": \(error.message)" }
+        out += "\n"
+        for page in station.pages { out += text(page) }
+        return out
+    }
+
+    /// Fields in the template's order (the order of their first box on the page).
+    static func fieldOrder(_ page: PageReading, _ a: String, _ b: String) -> Bool {
+        let order = TemplateCatalog.builtIn.templates.first { $0.id == page.template }?.fields.map(\.name) ?? []
+        return (order.firstIndex(of: a) ?? .max, a) < (order.firstIndex(of: b) ?? .max, b)
+    }
+}
