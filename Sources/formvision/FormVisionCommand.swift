@@ -26,6 +26,6 @@ struct FormVisionCommand: ParsableCommand {
             read (each gets a one-line message on stderr), 64 for a usage error.
             """,
         version: FormVision.version,
-        subcommands: [ReadCommand.self, InfoCommand.self, LocateCommand.self, TemplateCommand.self, SynthCommand.self, EvalGeometryCommand.self, TrainCommand.self, ClassifyCommand.self]
+        subcommands: [ReadCommand.self, EvalCommand.self, InfoCommand.self, LocateCommand.self, TemplateCommand.self, SynthCommand.self, EvalGeometryCommand.self, TrainCommand.self, ClassifyCommand.self]
     )
 }

@@ -32,6 +32,9 @@ struct ReadCommand: ParsableCommand {
     @Flag(help: "Print a table per photo (field, value, status) instead of JSON.")
     var summary = false
 
+    @OptionGroup(title: "Decoding")
+    var decoding: DecoderOptions
+
     @Option(help: "Photos read at once (default: one per core).")
     var jobs: Int?
 
@@ -51,7 +54,7 @@ struct ReadCommand: ParsableCommand {
         for group in station { items.append(.station(id: nil, photos: Self.split(group))) }
         if let manifest { items += try StationManifest.load(manifest).map { .station(id: $0.station, photos: $0.images) } }
         let reader: FormReader
-        do throws(WeightsError) { reader = try FormReader() } catch { throw CLIFailure(error.description) }
+        do throws(WeightsError) { reader = try FormReader(decoder: decoding.decoder) } catch { throw CLIFailure(error.description) }
         var failures = 0
         let progress = Progress(total: items.count, label: "read")
         try ParallelMap.run(items, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount) { item in

@@ -73,7 +73,13 @@ public struct FormReader: Sendable {
         var relations = templates.flatMap(\.relations)
         let crossPage = formSet?.crossPageRelations ?? []
         relations += crossPage
-        let evidence = identified.flatMap(\.fields)
+        let evidence = identified.enumerated().flatMap { photo, page in
+            page.fields.map { field in
+                var field = field
+                field.photo = photo
+                return field
+            }
+        }
         let clock = ContinuousClock()
         var outcome: StationDecoder.Outcome?
         let solveTime = clock.measure { outcome = decoder.decode(evidence, relations: relations) }

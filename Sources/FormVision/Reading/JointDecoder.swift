@@ -29,7 +29,7 @@ public struct JointDecoder: Sendable {
         /// A branch is cut when its weight is below this fraction of the best consistent
         /// assignment found so far. Assignments that much less probable change no posterior
         /// by more than this fraction each.
-        public var pruneRatio = 1e-7
+        public var pruneRatio = 1e-6
         /// At most this many candidate values per field to branch over.
         public var maximumCandidates = 48
         /// Candidate values less likely than this fraction of a field's best value are not
@@ -68,6 +68,9 @@ public struct JointDecoder: Sendable {
         public var nodes: Int
         /// False when the node budget ran out.
         public var complete: Bool
+        /// True when summing ran out of budget and the posteriors are max-marginals instead
+        /// (each value's mass taken as its best consistent assignment's weight).
+        public var approximate: Bool = false
 
         /// The posterior of field i holding value v.
         public func posterior(_ i: Int, _ v: Int) -> Double { posteriors[i][v] ?? 0 }
@@ -135,6 +138,7 @@ public struct JointDecoder: Sendable {
             result.nodes += part.nodes
             result.solutions += part.solutions
             result.complete = result.complete && part.complete
+            result.approximate = result.approximate || part.approximate
             result.droppedMass = max(result.droppedMass, part.droppedMass)
             for (k, field) in component.enumerated() {
                 result.posteriors[field] = part.posteriors[k]
@@ -201,8 +205,12 @@ private struct Problem {
     var dropped = 0.0
     var mass: [[Int: Double]]
     var nodes = 0
+    var totalNodes = 0
     var solutions = 0
     var exhausted = false
+    /// The posteriors come from max-marginals (`maxMarginals`), already normalised per field.
+    var approximate = false
+    var normalised = false
 
     init(likelihoods: [[Double]], equalities: [[(field: Int, coefficient: Int)]], inequalities: [(Int, Int)],
          parameters: JointDecoder.Parameters) {
@@ -238,12 +246,18 @@ private struct Problem {
         mass = [[Int: Double]](repeating: [:], count: count)
     }
 
+    /// Searching for the single best assignment (branch and bound against it) instead of
+    /// summing every assignment near it.
+    var maximising = false
+    /// Values a field may not take in this search.
+    var excluded: [Int: Set<Int>] = [:]
+
     /// The absolute floor of the current pass.
     var floor = 0.0
     /// The weight of a consistent assignment known from an earlier pass.
     var incumbent = 0.0
 
-    var threshold: Double { max(floor, max(best, incumbent) * parameters.pruneRatio) }
+    var threshold: Double { maximising ? max(floor, best) : max(floor, max(best, incumbent) * parameters.pruneRatio) }
 
     /// Passes with lower and lower floors until one finds a consistent assignment, then a last
     /// pass with no floor, cut only relative to that assignment: the floors only serve to find
@@ -251,7 +265,7 @@ private struct Problem {
     mutating func run() {
         for floor in parameters.startingFloors {
             pass(floor: floor)
-            if exhausted { return }
+            if exhausted { return maxMarginals() }
             guard solutions > 0 else { continue }
             if floor > best * parameters.pruneRatio {
                 incumbent = best
@@ -259,6 +273,62 @@ private struct Problem {
             }
             return
         }
+    }
+
+    /// Posteriors from max-marginals, when summing runs out of budget: the best assignment by
+    /// branch and bound, then for each field the best consistent assignment that gives it
+    /// another value, up to `alternatives` of them. P(f = v*) ≈ W* / (W* + Σ W_alt): each
+    /// value's mass is taken as its best assignment's weight. `approximate` says so; the
+    /// fields are only trusted when this still clears the confidence.
+    mutating func maxMarginals() {
+        let alternatives = 3
+        maximising = true
+        approximate = true
+        func best(excluding: [Int: Set<Int>]) -> (Double, [Int])? {
+            excluded = excluding
+            for floor in parameters.startingFloors {
+                self.best = 0
+                bestValues = nil
+                nodes = 0
+                exhausted = false
+                self.floor = floor
+                search()
+                totalNodes += nodes
+                if exhausted { return nil }
+                if let values = bestValues { return (self.best, values) }
+            }
+            return nil
+        }
+        totalNodes = 0
+        guard let (top, values) = best(excluding: [:]) else {
+            exhausted = true
+            return
+        }
+        var masses = [[Int: Double]](repeating: [:], count: count)
+        var total = [Double](repeating: top, count: count)
+        var complete = true
+        for field in 0 ..< count {
+            masses[field][values[field]] = top
+            var excluding: Set<Int> = [values[field]]
+            for _ in 0 ..< alternatives {
+                guard let (weight, other) = best(excluding: [field: excluding]) else {
+                    if exhausted { complete = false }
+                    break
+                }
+                if weight < top * parameters.pruneRatio { break }
+                masses[field][other[field], default: 0] += weight
+                total[field] += weight
+                excluding.insert(other[field])
+            }
+        }
+        mass = masses.enumerated().map { f, perValue in perValue.mapValues { $0 / total[f] } }
+        normalised = true
+        self.best = top
+        bestValues = values
+        solutions = 1
+        dropped = 0
+        totalFound = 1
+        exhausted = !complete
     }
 
     mutating func pass(floor: Double) {
@@ -276,6 +346,7 @@ private struct Problem {
     /// leaves the assignment in place for the caller to undo) when a relation fails.
     mutating func assign(_ field: Int, _ value: Int) -> Bool {
         assigned[field] = value
+        if let values = excluded[field], values.contains(value) { return false }
         for k in inequalitiesOf[field] {
             let (a, b) = inequalities[k]
             if let va = assigned[a], let vb = assigned[b], va > vb { return false }
@@ -331,6 +402,13 @@ private struct Problem {
                 return
             }
         }
+        // An equality with two open fields bounds every completion: its two fields must still
+        // satisfy it, and the best they can do together may already be too little.
+        let bound = pairBound()
+        if weight * bound < threshold {
+            dropped += weight * bound
+            return
+        }
         guard let field = nextBranch() else { return record() }
         let before = weight
         for value in candidates[field] {
@@ -343,6 +421,41 @@ private struct Problem {
             weight = before
             if exhausted { return }
         }
+    }
+
+    /// The smallest, over equalities with exactly two unassigned fields u and w, of the best
+    /// weight w_u(a) · w_w(b) with a and b satisfying the equality; 1 when there is none. The
+    /// best pair is sought among each field's candidates (the other side determined), so a
+    /// pair with neither value among the candidates is not seen: its weight is below both
+    /// fields' candidate cut-offs.
+    func pairBound() -> Double {
+        var bound = 1.0
+        for equality in equalities {
+            var sum = 0, open: [(field: Int, coefficient: Int)] = []
+            for term in equality.terms {
+                if let v = assigned[term.field] { sum += term.coefficient * v } else {
+                    open.append(term)
+                    if open.count > 2 { break }
+                }
+            }
+            guard open.count == 2 else { continue }
+            var best = 0.0
+            for (a, b) in [(open[0], open[1]), (open[1], open[0])] {
+                let size = weights[b.field].count
+                for value in candidates[a.field] {
+                    let wa = weights[a.field][value]
+                    if wa <= best { break }
+                    let rest = -sum - a.coefficient * value
+                    guard rest % b.coefficient == 0 else { continue }
+                    let other = rest / b.coefficient
+                    guard other >= 0, other < size else { continue }
+                    best = max(best, wa * weights[b.field][other])
+                }
+            }
+            bound = min(bound, best)
+            if bound == 0 { return 0 }
+        }
+        return bound
     }
 
     /// The field to branch on: one of the equality with the fewest unassigned fields (so that
@@ -363,6 +476,13 @@ private struct Problem {
     }
 
     mutating func record() {
+        if maximising {
+            if weight > best {
+                best = weight
+                bestValues = assigned.map { $0! }
+            }
+            return
+        }
         solutions += 1
         totalFound += weight
         for (i, value) in assigned.enumerated() { mass[i][value!, default: 0] += weight }
@@ -374,8 +494,9 @@ private struct Problem {
 
     func result() -> JointDecoder.Decoding {
         let total = totalFound + dropped
-        let posteriors = mass.map { perValue in total > 0 ? perValue.mapValues { $0 / total } : [:] }
-        return JointDecoder.Decoding(values: bestValues, posteriors: posteriors, droppedMass: total > 0 ? dropped / total : 1,
-                                     solutions: solutions, nodes: nodes, complete: !exhausted)
+        let posteriors = normalised ? mass : mass.map { perValue in total > 0 ? perValue.mapValues { $0 / total } : [:] }
+        return JointDecoder.Decoding(values: bestValues, posteriors: posteriors,
+                                     droppedMass: normalised ? 0 : total > 0 ? dropped / total : 1, solutions: solutions,
+                                     nodes: approximate ? totalNodes : nodes, complete: !exhausted, approximate: approximate)
     }
 }

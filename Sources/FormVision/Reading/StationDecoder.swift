@@ -8,12 +8,15 @@ public struct FieldEvidence: Sendable, Equatable {
     public var corners: [[Point]]
     /// True when the field's photo asked for a retake: the field is decoded but goes to review.
     public var retake: Bool
+    /// Which photo of the station the field is on (its floor is measured per photo).
+    public var photo: Int
 
-    public init(name: String, boxes: [[Float]], corners: [[Point]] = [], retake: Bool = false) {
+    public init(name: String, boxes: [[Float]], corners: [[Point]] = [], retake: Bool = false, photo: Int = 0) {
         self.name = name
         self.boxes = boxes
         self.corners = corners
         self.retake = retake
+        self.photo = photo
     }
 }
 
@@ -36,8 +39,13 @@ public struct StationDecoder: Sendable {
     public struct Parameters: Sendable, Equatable {
         /// ε: every class probability is floored to (1 − ε) p + ε / 12 before decoding, as if any
         /// box could be misread with this chance whatever the classifier says
-        /// (`FieldLikelihood`). Measured with the decoder's noise test and `eval`.
+        /// (`FieldLikelihood`). This is the least ε; see `floorPerUncertainty`.
         public var floor = 0.002
+        /// A photo's ε grows with how unsure the classifier is on it: ε = max(`floor`, k · u),
+        /// where u is the mean over the photo's boxes of 1 − the top class probability. On a
+        /// blurred or dark photo the classifier is less sure of every box, and the boxes it is
+        /// sure of are also more often wrong. 0 turns this off.
+        public var floorPerUncertainty = 0.0
         /// A field is confident or corrected only when P(value | boxes, relations) is at
         /// least this.
         public var confidence = 0.995
@@ -68,12 +76,20 @@ public struct StationDecoder: Sendable {
     public func decode(_ evidence: [FieldEvidence], relations: [Relation]) -> Outcome {
         let names = Set(evidence.map(\.name))
         let applicable = JointDecoder.applicable(relations, fields: names)
-        let likelihoods = evidence.map { FieldLikelihood(name: $0.name, boxes: $0.boxes, floor: parameters.floor) }
-        let decoding = decoder.decode(likelihoods, relations: applicable)
+        let floors = photoFloors(evidence)
+        let likelihoods = evidence.map { FieldLikelihood(name: $0.name, boxes: $0.boxes, floor: floors[$0.photo] ?? parameters.floor) }
+        var decoding = decoder.decode(likelihoods, relations: applicable)
+        var used = applicable
+        let photos = Set(evidence.map(\.photo))
+        if !decoding.complete, photos.count > 1 {
+            // Too much to search at once: each photo on its own, with the relations among its
+            // own fields only.
+            (decoding, used) = perPhoto(evidence, likelihoods, relations: applicable)
+        }
         let readings = Dictionary(uniqueKeysWithValues: likelihoods.map { ($0.name, $0.reading) })
         var fields: [String: FieldReading] = [:]
         for (i, item) in evidence.enumerated() {
-            fields[item.name] = judge(item, likelihoods[i], index: i, decoding: decoding, relations: applicable,
+            fields[item.name] = judge(item, likelihoods[i], index: i, decoding: decoding, relations: used,
                                       readings: readings)
         }
         let values = fields.mapValues(\.value)
@@ -150,6 +166,46 @@ public struct StationDecoder: Sendable {
                                                  relations: (forcing.isEmpty ? equalities : forcing).map(\.description),
                                                  boxes: changedBoxes)
         return make(value: decided, status: .corrected, correction: correction)
+    }
+
+    /// Decodes each photo's fields apart, with the relations that lie within one photo, and
+    /// puts the results together in the order of `evidence`.
+    func perPhoto(_ evidence: [FieldEvidence], _ likelihoods: [FieldLikelihood], relations: [Relation])
+        -> (JointDecoder.Decoding, [Relation]) {
+        var combined = JointDecoder.Decoding(values: [Int](repeating: 0, count: evidence.count),
+                                             posteriors: [[Int: Double]](repeating: [:], count: evidence.count),
+                                             droppedMass: 0, solutions: 0, nodes: 0, complete: true)
+        var used: [Relation] = []
+        for photo in Set(evidence.map(\.photo)).sorted() {
+            let members = evidence.indices.filter { evidence[$0].photo == photo }
+            let names = Set(members.map { evidence[$0].name })
+            let own = JointDecoder.applicable(relations, fields: names)
+            used += own
+            let part = decoder.decode(members.map { likelihoods[$0] }, relations: own)
+            combined.complete = combined.complete && part.complete
+            combined.approximate = combined.approximate || part.approximate
+            combined.nodes += part.nodes
+            combined.solutions += part.solutions
+            combined.droppedMass = max(combined.droppedMass, part.droppedMass)
+            for (k, i) in members.enumerated() {
+                combined.posteriors[i] = part.posteriors[k]
+                if let v = part.values?[k] { combined.values?[i] = v } else { combined.values = nil }
+            }
+        }
+        return (combined, used)
+    }
+
+    /// ε for each photo of the station (`Parameters.floorPerUncertainty`).
+    public func photoFloors(_ evidence: [FieldEvidence]) -> [Int: Double] {
+        var uncertainty: [Int: (sum: Double, count: Int)] = [:]
+        for field in evidence {
+            for box in field.boxes {
+                let top = Double(box.max() ?? 1)
+                uncertainty[field.photo, default: (0, 0)].sum += 1 - top
+                uncertainty[field.photo, default: (0, 0)].count += 1
+            }
+        }
+        return uncertainty.mapValues { max(parameters.floor, parameters.floorPerUncertainty * $0.sum / Double(max(1, $0.count))) }
     }
 
     /// The boxes that cause doubt: those whose decided symbol has less than the confidence.
