@@ -13,6 +13,12 @@ struct DecoderOptions: ParsableArguments {
     @Option(help: "The posterior a value needs to be confident or corrected (default 0.995).")
     var confidence: Double?
 
+    @Option(help: "The posterior a field no equality checks needs (default 0.999).")
+    var classifierOnlyConfidence: Double?
+
+    @Option(help: "The larger ε a value must also clear the threshold under (default 0.02; 0 turns the check off).")
+    var uniquenessFloor: Double?
+
     @Option(help: "Cut search branches below this fraction of the best assignment (default 1e-7).")
     var pruneRatio: Double?
 
@@ -30,6 +36,8 @@ struct DecoderOptions: ParsableArguments {
         var parameters = StationDecoder.Parameters()
         if let floor { parameters.floor = floor }
         if let confidence { parameters.confidence = confidence }
+        if let classifierOnlyConfidence { parameters.classifierOnlyConfidence = classifierOnlyConfidence }
+        if let uniquenessFloor { parameters.uniquenessFloor = uniquenessFloor }
         if let floorPerUncertainty { parameters.floorPerUncertainty = floorPerUncertainty }
         var search = JointDecoder.Parameters()
         if let pruneRatio { search.pruneRatio = pruneRatio }

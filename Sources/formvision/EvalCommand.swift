@@ -135,7 +135,8 @@ enum EvalReport {
         row("SILENT ERRORS, checked fields") { "\($0.silentErrorsChecked)" }
         row("SILENT ERRORS, classifier-only fields") { "\($0.silentErrorsUnchecked) of \($0.uncheckedFields)" }
         row("classifier-only fields exact") { percent($0.uncheckedExact, $0.uncheckedFields) }
-        row("X or dash part of a trusted value") { "\($0.marksInValues) (of \($0.fieldsWithMarks) with marks)" }
+        row("X or dash part of a wrong trusted value") { "\($0.marksInValues) (\($0.fieldsWithMarks) fields with marks)" }
+        row("  right value, X box shown as a digit") { "\($0.marksInExplanation)" }
         row("fields misread by the boxes") { "\($0.misread)" }
         row("  of them corrected right") { "\($0.misreadCorrected)" }
         row("  of them sent to review") { "\($0.misreadReviewed)" }

@@ -34,7 +34,8 @@ struct SynthCommand: ParsableCommand {
     @Option(help: "Path of digits.png.")
     var digits = DigitsLocation.defaultPath
 
-    @Option(help: "Which digits to write with: held-out (for corpora that measure accuracy) or training.")
+    @Option(help: ArgumentHelp("Which digits to write with: held-out (for corpora that measure accuracy), training, or held-out-fonts.",
+                               discussion: "held-out-fonts writes with the two handwriting fonts kept out of the classifier's training (fonts-sjfonts: Delphine, Steve Hand) instead of digits.png: a stress corpus of hands the network reads worst."))
     var digitsSplit = "held-out"
 
     @Option(help: "Photo size in megapixels instead of the level's range (small values make quick test corpora).")
@@ -53,7 +54,9 @@ struct SynthCommand: ParsableCommand {
         guard count > 0, count <= 100_000 else { throw ValidationError("--count must be 1 to 100000") }
         guard start >= 0 else { throw ValidationError("--start must not be negative") }
         guard (try? levels()) != nil else { throw ValidationError("--level takes scan, phone, hard or a comma-separated list") }
-        guard ["held-out", "training"].contains(digitsSplit) else { throw ValidationError("--digits-split is held-out or training") }
+        guard ["held-out", "training", "held-out-fonts"].contains(digitsSplit) else {
+            throw ValidationError("--digits-split is held-out, training or held-out-fonts")
+        }
         if let megapixels, !(0.05 ... 50).contains(megapixels) { throw ValidationError("--megapixels must be 0.05 to 50") }
         if let maxMegapixels, !(0.05 ... 50).contains(maxMegapixels) { throw ValidationError("--max-megapixels must be 0.05 to 50") }
         if megapixels != nil, maxMegapixels != nil { throw ValidationError("give --megapixels or --max-megapixels, not both") }
@@ -67,12 +70,20 @@ struct SynthCommand: ParsableCommand {
     }
 
     func run() throws {
-        let split: HandwrittenDigits.Split = digitsSplit == "training" ? .training : .heldOut
+        let split: HandwrittenDigits.Split = digitsSplit == "training" ? .training : digitsSplit == "held-out-fonts" ? .heldOutFonts : .heldOut
         let handwriting: HandwrittenDigits
-        do throws(ImageError) {
-            handwriting = try HandwrittenDigits.load(contentsOfFile: digits, split: split)
-        } catch {
-            throw CLIFailure("cannot load digits.png (\(error.description)); run scripts/setup.sh or pass --digits")
+        if split == .heldOutFonts {
+            do throws(FontError) {
+                handwriting = HandwrittenDigits(faces: try HandwritingFont.faces(.heldOut), perDigit: 50, seed: seed)
+            } catch {
+                throw CLIFailure("cannot load the held-out handwriting fonts (\(error.description)); run scripts/setup.sh")
+            }
+        } else {
+            do throws(ImageError) {
+                handwriting = try HandwrittenDigits.load(contentsOfFile: digits, split: split)
+            } catch {
+                throw CLIFailure("cannot load digits.png (\(error.description)); run scripts/setup.sh or pass --digits")
+            }
         }
         let plan: CorpusPlan
         let levels = try levels()

@@ -71,9 +71,13 @@ public struct ReadingEvaluation: Sendable, Equatable, Codable {
         public var misreadReviewed = 0
         /// Corrections that made a right reading wrong.
         public var correctionsWrong = 0
-        /// Confident or corrected values in which a box that truly holds an X or a dash was
-        /// decided as a digit.
+        /// Wrong confident or corrected values in which a box that truly holds an X or a dash
+        /// was decided as a significant digit: the 74 → 748 failure.
         public var marksInValues = 0
+        /// Right confident or corrected values whose decided boxes still put a digit in a box
+        /// that holds an X or a dash (the arithmetic fixed the number, and the boxes shown for it
+        /// are arranged otherwise than written: "1 X X" shown as "· · 1").
+        public var marksInExplanation = 0
         /// Fields whose truth has an X or a dash somewhere.
         public var fieldsWithMarks = 0
         /// Reliability: by the reported probability, how many fields (not in review) and how many wrong.
@@ -171,10 +175,9 @@ public struct ReadingEvaluation: Sendable, Equatable, Codable {
                         level.reliability[bin].fields += 1
                         if wrong { level.reliability[bin].wrong += 1 }
                     }
-                    let markAsDigit = zip(field.boxes, read.boxes).contains { truth, box in
-                        (truth.truth.mark == .x || truth.truth.mark == .dash) && box.decided != "none"
+                    if Self.markIsPartOfValue(truth: field.boxes.map(\.truth), decided: read.boxes.map(\.decided)) {
+                        if wrong { level.marksInValues += 1 } else { level.marksInExplanation += 1 }
                     }
-                    if markAsDigit { level.marksInValues += 1 }
                 }
                 if let kind {
                     cases.append(Case(level: levelName, station: label.station, image: page.image, field: field.name,
@@ -185,6 +188,19 @@ public struct ReadingEvaluation: Sendable, Equatable, Codable {
         if stationExact { level.stationsExact += 1 }
         if stationReview { level.stationsInReview += 1 }
         levels[levelName] = level
+    }
+
+    /// Whether a box that truly holds an X or a dash was decided as a digit that counts: any
+    /// digit after the first non-zero one, or a non-zero digit. (An X decided as a leading 0,
+    /// "X X 7" as "0 0 7", changes nothing.)
+    public static func markIsPartOfValue(truth: [BoxTruth], decided: [String]) -> Bool {
+        var significant = false
+        for (box, symbol) in zip(truth, decided) {
+            guard let digit = Int(symbol) else { continue }
+            if digit != 0 { significant = true }
+            if significant && (box.mark == .x || box.mark == .dash) { return true }
+        }
+        return false
     }
 
     func addBoxes(_ field: ReadingLabel.Field, _ read: FieldReading, to level: inout Level) {

@@ -289,11 +289,12 @@ private struct Problem {
             for floor in parameters.startingFloors {
                 self.best = 0
                 bestValues = nil
-                nodes = 0
+                // Every search of the fallback draws on one budget, the size of the summing's.
+                nodes = totalNodes
                 exhausted = false
                 self.floor = floor
                 search()
-                totalNodes += nodes
+                totalNodes = nodes
                 if exhausted { return nil }
                 if let values = bestValues { return (self.best, values) }
             }

@@ -27,7 +27,8 @@ public struct FieldEvidence: Sendable, Equatable {
 /// The rules, in order:
 /// 1. A field whose photo needs a retake goes to review (`retake`).
 /// 2. An incomplete search sends every field to review (`search_limit`).
-/// 3. A value whose posterior is below `confidence` goes to review, with the reason that best
+/// 3. A value whose posterior is below `confidence` (`classifierOnlyConfidence` for a field no
+///    equality checks) goes to review, with the reason that best
 ///    explains the doubt: `out_of_range` (the reading breaks a bound), `arithmetic_conflict`
 ///    (the reading breaks an equality), `empty`, `ambiguous_marks`, or `low_confidence`.
 /// 4. Above it, a field no equality checks still goes to review when its value has no digit
@@ -39,7 +40,9 @@ public struct StationDecoder: Sendable {
     public struct Parameters: Sendable, Equatable {
         /// ε: every class probability is floored to (1 − ε) p + ε / 12 before decoding, as if any
         /// box could be misread with this chance whatever the classifier says
-        /// (`FieldLikelihood`). This is the least ε; see `floorPerUncertainty`.
+        /// (`FieldLikelihood`). 0.002 is the committed network's measured rate of held-out
+        /// digits read wrong at a probability of 0.99 or more (README, "The digit classifier").
+        /// This is the least ε; see `floorPerUncertainty`.
         public var floor = 0.002
         /// A photo's ε grows with how unsure the classifier is on it: ε = max(`floor`, k · u),
         /// where u is the mean over the photo's boxes of 1 − the top class probability. On a
@@ -49,6 +52,19 @@ public struct StationDecoder: Sendable {
         /// A field is confident or corrected only when P(value | boxes, relations) is at
         /// least this.
         public var confidence = 0.995
+        /// The posterior a field that no equality checks needs to be confident. Such a value
+        /// rests on the classifier alone, and the classifier's calibrated probabilities say it
+        /// is wrong about as often as 1 − posterior: at 0.99, about 1 % of such fields would be
+        /// silent errors. Under the floor a three-box field cannot reach 0.999, so by default
+        /// these fields always go to a person; lower it (to 0.99, say) to accept the
+        /// classifier's own certainty there, and count their errors apart (`eval` does).
+        public var classifierOnlyConfidence = 0.999
+        /// A value must also clear `confidence` when every box is floored at this much larger
+        /// ε: the check that a correction is singled out by the relations and is not only the
+        /// best of several. With a large floor every change of one box costs about the same,
+        /// so two different one-box repairs of a sum weigh alike and the field goes to review
+        /// however the classifier's runner-up probabilities rank them (DECODING.md). 0 turns it off.
+        public var uniquenessFloor = 0.02
         /// In a field no equality checks, a box read as a digit whose probability of being a
         /// mark is at least this sends the field to review: an X read as a digit is the
         /// classifier's best-known failure (74 → 748).
@@ -86,10 +102,19 @@ public struct StationDecoder: Sendable {
             // own fields only.
             (decoding, used) = perPhoto(evidence, likelihoods, relations: applicable)
         }
+        // The same decoding with every box floored high: is the decision singled out?
+        var unique: JointDecoder.Decoding?
+        if parameters.uniquenessFloor > 0, decoding.values != nil {
+            let coarse = evidence.map { FieldLikelihood(name: $0.name, boxes: $0.boxes, floor: max(parameters.uniquenessFloor, floors[$0.photo] ?? 0)) }
+            let check = decoder.decode(coarse, relations: used)
+            // Judged on the fine decoding's values; a different best assignment counts as doubt.
+            unique = check.complete ? check : nil
+            if unique?.values == nil { unique = nil }
+        }
         let readings = Dictionary(uniqueKeysWithValues: likelihoods.map { ($0.name, $0.reading) })
         var fields: [String: FieldReading] = [:]
         for (i, item) in evidence.enumerated() {
-            fields[item.name] = judge(item, likelihoods[i], index: i, decoding: decoding, relations: used,
+            fields[item.name] = judge(item, likelihoods[i], index: i, decoding: decoding, unique: unique, relations: used,
                                       readings: readings)
         }
         let values = fields.mapValues(\.value)
@@ -102,12 +127,14 @@ public struct StationDecoder: Sendable {
     }
 
     func judge(_ evidence: FieldEvidence, _ likelihood: FieldLikelihood, index i: Int, decoding: JointDecoder.Decoding,
-               relations: [Relation], readings: [String: Int]) -> FieldReading {
+               unique: JointDecoder.Decoding?, relations: [Relation], readings: [String: Int]) -> FieldReading {
         let mine = relations.filter { $0.fieldNames.contains(evidence.name) }
         let equalities = mine.filter(\.isEquality)
         let reading = likelihood.reading
         let decided = decoding.values?[i] ?? reading
-        let probability = decoding.posterior(i, decided)
+        // The smaller of the fine and the coarse posterior: both must clear the threshold.
+        var probability = decoding.posterior(i, decided)
+        if parameters.uniquenessFloor > 0 { probability = min(probability, unique?.posterior(i, decided) ?? 0) }
         let row = likelihood.bestRow[decided]
         let pattern = likelihood.bestPattern[decided]
         let candidates = decoding.posteriors[i].sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
@@ -134,14 +161,14 @@ public struct StationDecoder: Sendable {
         var asRead = readings
         asRead[evidence.name] = reading
         let brokenAsRead = mine.filter { $0.holds(asRead) == false }
-        if probability < parameters.confidence {
+        let checked = !equalities.isEmpty
+        if probability < (checked ? parameters.confidence : parameters.classifierOnlyConfidence) {
             if brokenAsRead.contains(where: { if case .upperBound = $0 { true } else { false } }) { return review(.outOfRange) }
             if brokenAsRead.contains(where: \.isEquality) { return review(.arithmeticConflict) }
             if pattern == .empty { return review(.empty) }
             if pattern == .markBetweenDigits { return review(.ambiguousMarks) }
             return review(.lowConfidence)
         }
-        let checked = !equalities.isEmpty
         switch pattern {
         case .empty:
             guard checked else { return review(.empty) }

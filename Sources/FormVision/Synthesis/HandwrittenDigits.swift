@@ -20,9 +20,18 @@ public struct HandwrittenDigits: Sendable {
     public enum Split: String, Sendable, Codable, CaseIterable {
         case training
         case heldOut = "held_out"
+        /// Not digits.png at all: the two handwriting fonts held out of the classifier's
+        /// training (`HandwritingFont.Role.heldOut`), for stress corpora (`init(faces:perDigit:seed:)`).
+        case heldOutFonts = "held_out_fonts"
 
-        /// The digits.png columns of this part.
-        public var columns: Range<Int> { self == .training ? 0 ..< 90 : 90 ..< 100 }
+        /// The digits.png columns of this part (none for `heldOutFonts`).
+        public var columns: Range<Int> {
+            switch self {
+            case .training: 0 ..< 90
+            case .heldOut: 90 ..< 100
+            case .heldOutFonts: 0 ..< 0
+            }
+        }
     }
 
     public static let cellSize = 20
@@ -96,6 +105,38 @@ public struct HandwrittenDigits: Sendable {
     /// Loads several column ranges of one part from a digits.png file.
     public static func load(contentsOfFile path: String, split: Split, columns: [Range<Int>]) throws(ImageError) -> HandwrittenDigits {
         try HandwrittenDigits(image: ImageDecoder().decode(contentsOfFile: path), split: split, columns: columns)
+    }
+
+    /// Digits drawn from handwriting fonts instead of digits.png, in the same 20 × 20 form:
+    /// each sample is one font's glyph filled at a random height (13–17 px of the 20) and
+    /// slant, and, when its strokes are thin, thickened by a pixel in some (a heavier pen). The writers then draw them as
+    /// they draw digits.png digits.
+    ///
+    /// - Parameters:
+    ///   - faces: The fonts, for example `HandwritingFont.faces(.heldOut)`.
+    ///   - perDigit: Samples per digit, shared out over the faces in turn.
+    public init(faces: [DigitFace], perDigit: Int, seed: UInt64) {
+        precondition(!faces.isEmpty && perDigit > 0, "at least one face and one sample per digit")
+        var g = SeededGenerator(seed: seed)
+        let side = Self.cellSize
+        var byClass = [[Sample]](repeating: [], count: 10)
+        for digit in 0 ..< 10 {
+            for n in 0 ..< perDigit {
+                let face = faces[n % faces.count]
+                let height = g.uniform(13 ... 17), slant = g.uniform(-0.15 ... 0.15)
+                let centre = Point(Double(side) / 2, Double(side) / 2)
+                let contours = face.glyphs[digit].contours.map { contour in
+                    contour.map { p in centre + Point((p.x - slant * p.y) * height, p.y * height) }
+                }
+                var image = Image(width: side, height: side, format: .gray8)
+                PolygonFill.fill(contours, into: &image)
+                // Only thin glyphs get a heavier pen: a bold one would close its holes.
+                if g.chance(0.4), TrainingCells.strokeWidth(image) < 2.5 { TrainingCells.dilate(&image) }
+                byClass[digit].append(Sample(digit: digit, pixels: Array(image.storage.prefix(side * side)), row: n, column: -1))
+            }
+        }
+        samples = byClass
+        split = .heldOutFonts
     }
 
     /// The number of samples in this part.
