@@ -16,8 +16,8 @@ struct DecoderOptions: ParsableArguments {
     @Option(help: "The posterior a field no equality checks needs (default 0.999).")
     var classifierOnlyConfidence: Double?
 
-    @Option(help: "The larger ε a value must also clear the threshold under (default 0.02; 0 turns the check off).")
-    var uniquenessFloor: Double?
+    @Option(help: "Uniqueness check: class probabilities below this count as equally unlikely (default 0.05; 0 turns the check off).")
+    var uniquenessCut: Double?
 
     @Option(help: "Cut search branches below this fraction of the best assignment (default 1e-7).")
     var pruneRatio: Double?
@@ -37,7 +37,7 @@ struct DecoderOptions: ParsableArguments {
         if let floor { parameters.floor = floor }
         if let confidence { parameters.confidence = confidence }
         if let classifierOnlyConfidence { parameters.classifierOnlyConfidence = classifierOnlyConfidence }
-        if let uniquenessFloor { parameters.uniquenessFloor = uniquenessFloor }
+        if let uniquenessCut { parameters.uniquenessCut = uniquenessCut }
         if let floorPerUncertainty { parameters.floorPerUncertainty = floorPerUncertainty }
         var search = JointDecoder.Parameters()
         if let pruneRatio { search.pruneRatio = pruneRatio }

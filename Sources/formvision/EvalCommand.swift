@@ -135,7 +135,7 @@ enum EvalReport {
         row("SILENT ERRORS, checked fields") { "\($0.silentErrorsChecked)" }
         row("SILENT ERRORS, classifier-only fields") { "\($0.silentErrorsUnchecked) of \($0.uncheckedFields)" }
         row("classifier-only fields exact") { percent($0.uncheckedExact, $0.uncheckedFields) }
-        row("X or dash part of a wrong trusted value") { "\($0.marksInValues) (\($0.fieldsWithMarks) fields with marks)" }
+        row("X or dash part of a wrong trusted value") { "\($0.marksInValues) of \($0.fieldsWithMarks)" }
         row("  right value, X box shown as a digit") { "\($0.marksInExplanation)" }
         row("fields misread by the boxes") { "\($0.misread)" }
         row("  of them corrected right") { "\($0.misreadCorrected)" }
@@ -159,9 +159,9 @@ enum EvalReport {
         out += "\nbox confusion (rows: truth; columns: read)\n"
         for name in levels {
             let level = evaluation.levels[name]!
-            out += name + "\n      " + ReadingEvaluation.readClasses.map { $0.padding(toLength: 6, withPad: " ", startingAt: 0) }.joined() + "\n"
+            out += name + "\n        " + ReadingEvaluation.readClasses.map { $0.padding(toLength: 6, withPad: " ", startingAt: 0) }.joined() + "\n"
             for (r, truth) in ReadingEvaluation.truthClasses.enumerated() {
-                out += "  " + truth.padding(toLength: 4, withPad: " ", startingAt: 0)
+                out += "  " + truth.padding(toLength: 6, withPad: " ", startingAt: 0)
                     + level.confusion[r].map { String($0).padding(toLength: 6, withPad: " ", startingAt: 0) }.joined() + "\n"
             }
         }
@@ -178,7 +178,7 @@ enum EvalReport {
             body{font-family:sans-serif;margin:24px;color:#222} table{border-collapse:collapse;margin:12px 0}
             td,th{border:1px solid #ccc;padding:4px 8px;text-align:right} th{background:#f0f0f0}
             td.l{text-align:left} .silent_error,.wrong_correction{background:#fdd} .corrected{background:#dfd}
-            .review{background:#ffd} img{border:1px solid #999;image-rendering:pixelated;height:56px}
+            .review{background:#ffd} img{border:1px solid #999;height:96px}
             code{font-size:12px}</style></head><body><h1>FormVision reader evaluation</h1>
             <pre>\(escape(text(evaluation)))</pre>
             """

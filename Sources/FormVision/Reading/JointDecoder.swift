@@ -37,6 +37,9 @@ public struct JointDecoder: Sendable {
         public var candidateFloor = 1e-9
         /// The search stops after this many nodes; the decoding is then incomplete.
         public var nodeBudget = 400_000
+        /// An inequality between two components bounds the one solved later only when the
+        /// other side's value has at least this posterior.
+        public var boundConfidence = 0.999
         /// Until a first consistent assignment is found, branches lighter than this are cut
         /// (weights relative to every field at its best reading, so 1 is a page read as it
         /// stands). When a pass finds none, the next, lower floor is tried: the first pass
@@ -82,8 +85,9 @@ public struct JointDecoder: Sendable {
     /// Fields joined by equalities form components, and each component is searched on its
     /// own: components that share no equality are independent, and searching them together
     /// would only multiply their alternatives. An inequality between two components is applied
-    /// as a bound: the components are solved largest first, and the decided value on one side
-    /// bounds the other side's values in a component solved later.
+    /// as a bound: the components are solved largest first, and the decided value on one side,
+    /// when it is certain (`Parameters.boundConfidence`), bounds the other side's values in a
+    /// component solved later.
     public func decode(_ fields: [FieldLikelihood], relations: [Relation]) -> Decoding {
         var index: [String: Int] = [:]
         for (i, field) in fields.enumerated() { index[field.name] = i }
@@ -116,12 +120,15 @@ public struct JointDecoder: Sendable {
         var decided = [Int?](repeating: nil, count: fields.count)
         for component in components {
             let members = Set(component)
-            // Inequalities reaching a solved component become bounds.
+            // Inequalities reaching a solved component become bounds, but only from a value that
+            // is itself certain: an uncertain one would impose its own misread as a hard limit.
             for (a, b) in inequalities {
-                if members.contains(a), !members.contains(b), let vb = decided[b] {
+                if members.contains(a), !members.contains(b), let vb = decided[b],
+                   result.posterior(b, vb) >= parameters.boundConfidence {
                     for v in likelihoods[a].indices where v > vb { likelihoods[a][v] = 0 }
                 }
-                if members.contains(b), !members.contains(a), let va = decided[a] {
+                if members.contains(b), !members.contains(a), let va = decided[a],
+                   result.posterior(a, va) >= parameters.boundConfidence {
                     for v in likelihoods[b].indices where v < va { likelihoods[b][v] = 0 }
                 }
             }

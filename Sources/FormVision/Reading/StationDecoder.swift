@@ -59,12 +59,18 @@ public struct StationDecoder: Sendable {
         /// these fields always go to a person; lower it (to 0.99, say) to accept the
         /// classifier's own certainty there, and count their errors apart (`eval` does).
         public var classifierOnlyConfidence = 0.999
-        /// A value must also clear `confidence` when every box is floored at this much larger
-        /// ε: the check that a correction is singled out by the relations and is not only the
-        /// best of several. With a large floor every change of one box costs about the same,
+        /// The uniqueness check: a value must also clear `confidence` when every class
+        /// probability below `uniquenessCut` is replaced by `uniquenessWeight`. Then every
+        /// unlikely change of one box costs the same, whatever the classifier's runners-up say,
         /// so two different one-box repairs of a sum weigh alike and the field goes to review
-        /// however the classifier's runner-up probabilities rank them (DECODING.md). 0 turns it off.
-        public var uniquenessFloor = 0.02
+        /// (DECODING.md: "a correction that is only the best of several"), while a repair the
+        /// relations single out still clears it (two-box alternatives weigh 10⁻⁵ as much each).
+        /// A runner-up below the cut says nothing about which box is wrong: a correct box's
+        /// runner-up at 0.5 % must not outvote a confidently misread box whose true class got
+        /// 10⁻⁶. 0 turns the check off.
+        public var uniquenessCut = 0.05
+        public var uniquenessWeight = 1e-5
+
         /// In a field no equality checks, a box read as a digit whose probability of being a
         /// mark is at least this sends the field to review: an X read as a digit is the
         /// classifier's best-known failure (74 → 748).
@@ -102,10 +108,12 @@ public struct StationDecoder: Sendable {
             // own fields only.
             (decoding, used) = perPhoto(evidence, likelihoods, relations: applicable)
         }
-        // The same decoding with every box floored high: is the decision singled out?
+        // The same decoding with every unlikely class alike: is the decision singled out?
         var unique: JointDecoder.Decoding?
-        if parameters.uniquenessFloor > 0, decoding.values != nil {
-            let coarse = evidence.map { FieldLikelihood(name: $0.name, boxes: $0.boxes, floor: max(parameters.uniquenessFloor, floors[$0.photo] ?? 0)) }
+        if parameters.uniquenessCut > 0, decoding.values != nil {
+            let coarse = evidence.map { field in
+                FieldLikelihood(name: field.name, boxes: field.boxes.map(flattened), floor: 0)
+            }
             let check = decoder.decode(coarse, relations: used)
             // Judged on the fine decoding's values; a different best assignment counts as doubt.
             unique = check.complete ? check : nil
@@ -134,7 +142,7 @@ public struct StationDecoder: Sendable {
         let decided = decoding.values?[i] ?? reading
         // The smaller of the fine and the coarse posterior: both must clear the threshold.
         var probability = decoding.posterior(i, decided)
-        if parameters.uniquenessFloor > 0 { probability = min(probability, unique?.posterior(i, decided) ?? 0) }
+        if parameters.uniquenessCut > 0 { probability = min(probability, unique?.posterior(i, decided) ?? 0) }
         let row = likelihood.bestRow[decided]
         let pattern = likelihood.bestPattern[decided]
         let candidates = decoding.posteriors[i].sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
@@ -220,6 +228,11 @@ public struct StationDecoder: Sendable {
             }
         }
         return (combined, used)
+    }
+
+    /// A box's class probabilities for the uniqueness check: the unlikely ones all alike.
+    func flattened(_ box: [Float]) -> [Float] {
+        box.map { Double($0) >= parameters.uniquenessCut ? $0 : Float(parameters.uniquenessWeight) }
     }
 
     /// ε for each photo of the station (`Parameters.floorPerUncertainty`).
