@@ -48,11 +48,11 @@ struct EvalCommand: ParsableCommand {
         let progress = Progress(total: stations.count, label: "eval")
         let base = directory
         try ParallelMap.run(stations, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount) { labels in
-            let photos = labels.map { label -> FormReader.Photo in
-                let path = (base as NSString).appendingPathComponent(label.image)
-                return FormReader.Photo(name: path, bytes: (try? ImageDecoder().readFile(path)) ?? [])
-            }
-            return (labels, reader.readStation(photos, station: labels[0].station))
+            // As `read` reads a station: an unreadable file keeps its place with its own error.
+            let item = ReadItem.station(id: labels[0].station,
+                                        photos: labels.map { (base as NSString).appendingPathComponent($0.image) })
+            guard case .station(let reading) = item.read(with: reader) else { preconditionFailure("a station reads as a station") }
+            return (labels, reading)
         } consume: { (labels: [ReadingLabel], reading: StationReading) in
             evaluation.add(labels: labels, reading: reading)
             progress.advance()

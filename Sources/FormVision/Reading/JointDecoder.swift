@@ -77,6 +77,26 @@ public struct JointDecoder: Sendable {
 
         /// The posterior of field i holding value v.
         public func posterior(_ i: Int, _ v: Int) -> Double { posteriors[i][v] ?? 0 }
+
+        /// An empty decoding of `count` fields, to absorb the decodings of its parts into.
+        static func combining(count: Int) -> Decoding {
+            Decoding(values: [Int](repeating: 0, count: count), posteriors: [[Int: Double]](repeating: [:], count: count),
+                     droppedMass: 0, solutions: 0, nodes: 0, complete: true)
+        }
+
+        /// Takes in the decoding of some of the fields: `part`'s field k is field `fields[k]` here.
+        /// Once a part has no consistent assignment, neither has the whole.
+        mutating func absorb(_ part: Decoding, fields: [Int]) {
+            nodes += part.nodes
+            solutions += part.solutions
+            complete = complete && part.complete
+            approximate = approximate || part.approximate
+            droppedMass = max(droppedMass, part.droppedMass)
+            for (k, field) in fields.enumerated() {
+                posteriors[field] = part.posteriors[k]
+                if let v = part.values?[k] { values?[field] = v } else { values = nil }
+            }
+        }
     }
 
     /// Decodes fields under relations. Relations that name a field not among `fields` are
@@ -114,9 +134,7 @@ public struct JointDecoder: Sendable {
             }
         }
         let components = Self.components(count: fields.count, equalities: equalities)
-        var result = Decoding(values: [Int](repeating: 0, count: fields.count),
-                              posteriors: [[Int: Double]](repeating: [:], count: fields.count), droppedMass: 0, solutions: 0,
-                              nodes: 0, complete: true)
+        var result = Decoding.combining(count: fields.count)
         var decided = [Int?](repeating: nil, count: fields.count)
         for component in components {
             let members = Set(component)
@@ -142,16 +160,8 @@ public struct JointDecoder: Sendable {
                 parameters: parameters)
             problem.run()
             let part = problem.result()
-            result.nodes += part.nodes
-            result.solutions += part.solutions
-            result.complete = result.complete && part.complete
-            result.approximate = result.approximate || part.approximate
-            result.droppedMass = max(result.droppedMass, part.droppedMass)
-            for (k, field) in component.enumerated() {
-                result.posteriors[field] = part.posteriors[k]
-                decided[field] = part.values?[k]
-                if let v = part.values?[k] { result.values?[field] = v } else { result.values = nil }
-            }
+            result.absorb(part, fields: component)
+            for (k, field) in component.enumerated() { decided[field] = part.values?[k] }
             if result.values == nil { break }
         }
         if result.values == nil { result.posteriors = [[Int: Double]](repeating: [:], count: fields.count) }
@@ -217,7 +227,6 @@ private struct Problem {
     var exhausted = false
     /// The posteriors come from max-marginals (`maxMarginals`), already normalised per field.
     var approximate = false
-    var normalised = false
 
     init(likelihoods: [[Double]], equalities: [[(field: Int, coefficient: Int)]], inequalities: [(Int, Int)],
          parameters: JointDecoder.Parameters) {
@@ -330,7 +339,6 @@ private struct Problem {
             }
         }
         mass = masses.enumerated().map { f, perValue in perValue.mapValues { $0 / total[f] } }
-        normalised = true
         self.best = top
         bestValues = values
         solutions = 1
@@ -502,9 +510,9 @@ private struct Problem {
 
     func result() -> JointDecoder.Decoding {
         let total = totalFound + dropped
-        let posteriors = normalised ? mass : mass.map { perValue in total > 0 ? perValue.mapValues { $0 / total } : [:] }
+        let posteriors = approximate ? mass : mass.map { perValue in total > 0 ? perValue.mapValues { $0 / total } : [:] }
         return JointDecoder.Decoding(values: bestValues, posteriors: posteriors,
-                                     droppedMass: normalised ? 0 : total > 0 ? dropped / total : 1, solutions: solutions,
+                                     droppedMass: approximate ? 0 : total > 0 ? dropped / total : 1, solutions: solutions,
                                      nodes: approximate ? totalNodes : nodes, complete: !exhausted, approximate: approximate)
     }
 }

@@ -207,25 +207,13 @@ public struct StationDecoder: Sendable {
     /// puts the results together in the order of `evidence`.
     func perPhoto(_ evidence: [FieldEvidence], _ likelihoods: [FieldLikelihood], relations: [Relation])
         -> (JointDecoder.Decoding, [Relation]) {
-        var combined = JointDecoder.Decoding(values: [Int](repeating: 0, count: evidence.count),
-                                             posteriors: [[Int: Double]](repeating: [:], count: evidence.count),
-                                             droppedMass: 0, solutions: 0, nodes: 0, complete: true)
+        var combined = JointDecoder.Decoding.combining(count: evidence.count)
         var used: [Relation] = []
         for photo in Set(evidence.map(\.photo)).sorted() {
             let members = evidence.indices.filter { evidence[$0].photo == photo }
-            let names = Set(members.map { evidence[$0].name })
-            let own = JointDecoder.applicable(relations, fields: names)
+            let own = JointDecoder.applicable(relations, fields: Set(members.map { evidence[$0].name }))
             used += own
-            let part = decoder.decode(members.map { likelihoods[$0] }, relations: own)
-            combined.complete = combined.complete && part.complete
-            combined.approximate = combined.approximate || part.approximate
-            combined.nodes += part.nodes
-            combined.solutions += part.solutions
-            combined.droppedMass = max(combined.droppedMass, part.droppedMass)
-            for (k, i) in members.enumerated() {
-                combined.posteriors[i] = part.posteriors[k]
-                if let v = part.values?[k] { combined.values?[i] = v } else { combined.values = nil }
-            }
+            combined.absorb(decoder.decode(members.map { likelihoods[$0] }, relations: own), fields: members)
         }
         return (combined, used)
     }
