@@ -45,6 +45,20 @@ public struct CellExtractor: Sendable {
         /// cell) and the coverage that marks a line.
         public var edgeBand = 0.12
         public var lineCoverage = 0.6
+        /// Ink that touches the cell's edge and lies wholly within this band of it (fraction of
+        /// the cell across that edge) is a fragment of a box line, or the overflow of a
+        /// neighbour's digit, and is cleared...
+        public var fragmentBand = 0.2
+        /// ...unless it comes within this distance (fraction of the cell's shorter side) of the
+        /// rest of the ink: the separate top bar of a tall 5 stays with its digit.
+        public var fragmentKeepGap = 0.08
+        /// Ink within the bands that runs along an edge for more than this fraction of it is a
+        /// line, whatever is near it.
+        public var fragmentLength = 0.6
+        /// Background flattening for whole-image cells (`cell(fromImage:)`): the paper is
+        /// estimated pixel by pixel as the brightest value within this radius (fraction of the
+        /// shorter side), smoothed, so that a shadow across a crop is not ink.
+        public var paperRadius = 0.15
         /// The ink's longer side is scaled to this many pixels of the 28 × 28 cell (MNIST's 20).
         public var digitSize = 20
         /// Ink smaller than this fraction of the cell's height is enlarged only as much as ink of
@@ -75,21 +89,48 @@ public struct CellExtractor: Sendable {
         let x1 = min(page.image.width, Int(inner.maxX.rounded())), y1 = min(page.image.height, Int(inner.maxY.rounded()))
         let (w, h) = (max(0, x1 - x0), max(0, y1 - y0))
         let paper = paperColor(in: box.insetBy(-page.pixelsPerMM), of: page.image)
-        return cell(from: page.image, x: x0, y: y0, width: w, height: h, paper: paper, field: field, index: index)
+        return cell(from: page.image, x: x0, y: y0, width: w, height: h, field: field, index: index) { _, _, c in paper[c] }
     }
 
     /// A cell from a whole image of one box's content (any size, dark ink on light paper), as
     /// `formvision classify` and tests use it: the paper colour is taken from the image itself.
+    ///
+    /// An arbitrary crop is sloppier than the pipeline's cells: the paper may be shaded unevenly
+    /// (it is flattened, see `paperRadius`) and fragments of the box line may show along its
+    /// edges (cleared as in every cell).
     public func cell(fromImage image: Image) -> CellImage {
         let rgb = image.format == .rgb8 ? image : image.rgb()
-        let paper = paperColor(in: Rect(x: 0, y: 0, width: Double(rgb.width), height: Double(rgb.height)), of: rgb)
-        return cell(from: rgb, x: 0, y: 0, width: rgb.width, height: rgb.height, paper: paper, field: "", index: 0)
+        let paper = paperMap(of: rgb)
+        return cell(from: rgb, x: 0, y: 0, width: rgb.width, height: rgb.height, field: "", index: 0, noiseFloor: true) { x, y, c in
+            paper[(y * rgb.width + x) * 3 + c]
+        }
     }
 
-    /// Ink coverage of a region against a paper colour, line leftovers cleared, statistics, and
-    /// the normalised 28 × 28 cell.
-    func cell(from image: Image, x x0: Int, y y0: Int, width w: Int, height h: Int, paper: [Double], field: String,
-              index: Int) -> CellImage {
+    /// The paper's colour at every pixel of an image, RGB interleaved: a grey closing (each
+    /// channel's maximum within `paperRadius`, then the minimum within it) removes ink strokes
+    /// narrower than the window and keeps the edge of a shadow exactly where it is. (Shrinking
+    /// the image first, or smoothing the result, moves a hard shadow edge by a pixel or two and
+    /// leaves a thin line of false ink along it.)
+    func paperMap(of image: Image) -> [Double] {
+        let (w, h) = (image.width, image.height)
+        let r = max(1, Int((parameters.paperRadius * Double(min(w, h))).rounded()))
+        var result = [Double](repeating: 0, count: w * h * 3)
+        for c in 0 ..< 3 {
+            var paper = [Double](repeating: 0, count: w * h)
+            for y in 0 ..< h { for x in 0 ..< w { paper[y * w + x] = Double(image[x, y, c]) } }
+            for operation in [SlidingWindow.Operation.maximum, .minimum] {
+                paper = SlidingWindow.apply(operation, to: SlidingWindow.apply(operation, to: paper, width: w, height: h, radius: r,
+                                                                              horizontal: true), width: w, height: h, radius: r, horizontal: false)
+            }
+            for i in 0 ..< w * h { result[i * 3 + c] = paper[i] }
+        }
+        return result
+    }
+
+    /// Ink coverage of a region against the paper's colour (`paper(x, y, channel)`, region
+    /// coordinates), line leftovers cleared, statistics, and the normalised 28 × 28 cell.
+    func cell(from image: Image, x x0: Int, y y0: Int, width w: Int, height h: Int, field: String,
+              index: Int, noiseFloor: Bool = false, paper: (Int, Int, Int) -> Double) -> CellImage {
         let empty = CellImage(field: field, index: index, pixels: [UInt8](repeating: 0, count: CellImage.side * CellImage.side),
                               statistics: InkStatistics(inkFraction: 0, inkMass: 0, peakInk: 0, bounds: nil, colorfulness: 0))
         guard w >= 4, h >= 4 else { return empty }
@@ -99,7 +140,8 @@ public struct CellExtractor: Sendable {
             for x in 0 ..< w {
                 var largest = 0.0, smallest = Double.infinity
                 for c in 0 ..< 3 {
-                    let drop = max(0, (paper[c] - Double(image[x0 + x, y0 + y, c])) / max(1, paper[c]))
+                    let level = paper(x, y, c)
+                    let drop = max(0, (level - Double(image[x0 + x, y0 + y, c])) / max(1, level))
                     largest = max(largest, drop)
                     smallest = min(smallest, drop)
                 }
@@ -107,7 +149,9 @@ public struct CellExtractor: Sendable {
                 colour[y * w + x] = largest > 0.05 ? Float((largest - smallest) / largest) : 0
             }
         }
+        if noiseFloor { Self.subtractNoiseFloor(&coverage) }
         clearLineFragments(&coverage, width: w, height: h)
+        clearEdgeFragments(&coverage, width: w, height: h)
         let (pixels, statistics) = normalisedCell(coverage, colour: colour, width: w, height: h)
         return CellImage(field: field, index: index, pixels: pixels, statistics: statistics)
     }
@@ -165,6 +209,97 @@ public struct CellExtractor: Sendable {
         }
     }
 
+    /// Takes the median coverage (most pixels of a cell are paper, so this is the paper's
+    /// grain and noise as the paper map leaves them) off every pixel, rescaled so that full ink
+    /// stays full.
+    static func subtractNoiseFloor(_ coverage: inout [Float]) {
+        guard !coverage.isEmpty else { return }
+        // The median, to 1/1024, from a histogram.
+        var histogram = [Int](repeating: 0, count: 1025)
+        for v in coverage { histogram[Int(max(0, min(1, v)) * 1024)] += 1 }
+        var seen = 0, bin = 0
+        while bin < 1024, seen + histogram[bin] <= coverage.count / 2 { seen += histogram[bin]; bin += 1 }
+        let floor = Float(bin) / 1024
+        guard floor > 0, floor < 1 else { return }
+        for i in coverage.indices { coverage[i] = max(0, (coverage[i] - floor) / (1 - floor)) }
+    }
+
+    /// Clears ink that is a fragment of a box line or a neighbour's overflow, not part of what
+    /// is written in this box:
+    /// - ink that touches an edge of the cell and lies wholly within `fragmentBand` of the edges
+    ///   it touches (a sliver of line, a neighbour's stroke poking in, a speck at the edge);
+    /// - ink that lies wholly within the bands and runs along an edge for more than
+    ///   `fragmentLength` of it (a printed line inside a crop, not touching the crop's edge).
+    /// A fragment shorter than `fragmentLength` stays when it comes within `fragmentKeepGap`
+    /// of the other ink.
+    func clearEdgeFragments(_ coverage: inout [Float], width w: Int, height h: Int) {
+        guard w >= 4, h >= 4 else { return }
+        let threshold = Float(parameters.inkThreshold)
+        let components = InkComponents(coverage, width: w, height: h, threshold: threshold)
+        let bandX = Double(w) * parameters.fragmentBand, bandY = Double(h) * parameters.fragmentBand
+        enum Kind { case ink, shortFragment, line }
+        var kinds = [Kind](repeating: .ink, count: components.count)
+        for (label, pixels) in components.pixels.enumerated() {
+            var (left, right, top, bottom) = (false, false, false, false)
+            var (minX, minY, maxX, maxY) = (w, h, -1, -1)
+            for i in pixels {
+                let (x, y) = (i % w, i / w)
+                left = left || x == 0; right = right || x == w - 1; top = top || y == 0; bottom = bottom || y == h - 1
+                minX = min(minX, x); maxX = max(maxX, x); minY = min(minY, y); maxY = max(maxY, y)
+            }
+            let within = { (l: Bool, r: Bool, t: Bool, b: Bool) in
+                pixels.allSatisfy { i in
+                    let (x, y) = (Double(i % w), Double(i / w))
+                    return (l && x < bandX) || (r && x >= Double(w) - bandX) || (t && y < bandY) || (b && y >= Double(h) - bandY)
+                }
+            }
+            let length = max(Double(maxX - minX + 1) / Double(w), Double(maxY - minY + 1) / Double(h))
+            let touching = (left || right || top || bottom) && within(left, right, top, bottom)
+            if (touching || within(true, true, true, true)) && length > parameters.fragmentLength {
+                kinds[label] = .line
+            } else if touching {
+                kinds[label] = .shortFragment
+            }
+        }
+        guard kinds.contains(where: { $0 != .ink }) else { return }
+        // The rest of the ink, grown by the keep gap: a short fragment that reaches it stays.
+        let gap = max(1, Int((parameters.fragmentKeepGap * Double(min(w, h))).rounded()))
+        var rest = [Bool](repeating: false, count: w * h)
+        for (label, pixels) in components.pixels.enumerated() where kinds[label] == .ink {
+            for i in pixels { rest[i] = true }
+        }
+        let near = Self.grown(rest, width: w, height: h, radius: gap)
+        for (label, pixels) in components.pixels.enumerated() where kinds[label] != .ink {
+            if kinds[label] == .shortFragment, pixels.contains(where: { near[$0] }) { continue }
+            // The component and the faint edge of its stroke around it.
+            for i in pixels {
+                let (x, y) = (i % w, i / w)
+                for yy in max(0, y - 1) ... min(h - 1, y + 1) {
+                    for xx in max(0, x - 1) ... min(w - 1, x + 1) where coverage[yy * w + xx] < threshold || yy * w + xx == i {
+                        coverage[yy * w + xx] = 0
+                    }
+                }
+            }
+        }
+    }
+
+    /// A mask grown by `radius` pixels (a square window).
+    static func grown(_ mask: [Bool], width w: Int, height h: Int, radius r: Int) -> [Bool] {
+        var rows = [Bool](repeating: false, count: w * h)
+        for y in 0 ..< h {
+            for x in 0 ..< w where mask[y * w + x] {
+                for xx in max(0, x - r) ... min(w - 1, x + r) { rows[y * w + xx] = true }
+            }
+        }
+        var out = [Bool](repeating: false, count: w * h)
+        for y in 0 ..< h {
+            for x in 0 ..< w where rows[y * w + x] {
+                for yy in max(0, y - r) ... min(h - 1, y + r) { out[yy * w + x] = true }
+            }
+        }
+        return out
+    }
+
     static func statistics(_ coverage: [Float], colour: [Float], width w: Int, height h: Int, threshold: Float) -> InkStatistics {
         var inkPixels = 0, mass: Float = 0, colourSum: Float = 0
         var (minX, minY, maxX, maxY) = (w, h, -1, -1)
@@ -214,6 +349,112 @@ public struct CellExtractor: Sendable {
             for x in 0 ..< tw { pixels[(oy + y) * side + ox + x] = UInt8(min(1, max(0, glyph[y * tw + x])) * 255) }
         }
         return pixels
+    }
+}
+
+/// One-dimensional sliding-window filters over the rows or columns of an image, clipped at its
+/// edges: the maximum and minimum (van Herk–Gil-Werman: a prefix and a suffix maximum per block
+/// of the window's length, O(1) per pixel) and the mean (a running sum). `reference` is the direct loop.
+enum SlidingWindow {
+    enum Operation { case maximum, minimum, mean }
+
+    static func apply(_ operation: Operation, to values: [Double], width w: Int, height h: Int, radius r: Int,
+                      horizontal: Bool) -> [Double] {
+        var out = values
+        let (lines, length, step) = horizontal ? (h, w, 1) : (w, h, w)
+        var line = [Double](repeating: 0, count: length), filtered = line
+        for index in 0 ..< lines {
+            let base = horizontal ? index * w : index
+            for i in 0 ..< length { line[i] = values[base + i * step] }
+            switch operation {
+            case .maximum: maximum(line, radius: r, into: &filtered)
+            case .minimum:
+                maximum(line.map { -$0 }, radius: r, into: &filtered)
+                for i in filtered.indices { filtered[i] = -filtered[i] }
+            case .mean: mean(line, radius: r, into: &filtered)
+            }
+            for i in 0 ..< length { out[base + i * step] = filtered[i] }
+        }
+        return out
+    }
+
+    /// out[i] = max of v[i − r ... i + r] (clipped).
+    static func maximum(_ v: [Double], radius r: Int, into out: inout [Double]) {
+        let n = v.count, k = 2 * r + 1
+        guard n > 0 else { return }
+        var prefix = v, suffix = v
+        for i in 1 ..< n where i % k != 0 { prefix[i] = max(prefix[i - 1], v[i]) }
+        for i in stride(from: n - 2, through: 0, by: -1) where (i + 1) % k != 0 { suffix[i] = max(suffix[i + 1], v[i]) }
+        for i in 0 ..< n {
+            let lo = max(0, i - r), hi = min(n - 1, i + r)
+            // [lo, hi] spans at most two blocks: the suffix of lo's block and the prefix of hi's.
+            // Within one block, the window either starts the block or (clipped) ends the line.
+            if lo / k != hi / k { out[i] = max(suffix[lo], prefix[hi]) } else { out[i] = lo % k == 0 ? prefix[hi] : suffix[lo] }
+        }
+    }
+
+    /// out[i] = mean of v[i − r ... i + r] (clipped).
+    static func mean(_ v: [Double], radius r: Int, into out: inout [Double]) {
+        let n = v.count
+        var sums = [Double](repeating: 0, count: n + 1)
+        for i in 0 ..< n { sums[i + 1] = sums[i] + v[i] }
+        for i in 0 ..< n {
+            let lo = max(0, i - r), hi = min(n - 1, i + r)
+            out[i] = (sums[hi + 1] - sums[lo]) / Double(hi - lo + 1)
+        }
+    }
+
+    /// The direct loop over each window, for tests of the fast forms.
+    static func reference(_ operation: Operation, to values: [Double], width w: Int, height h: Int, radius r: Int,
+                          horizontal: Bool) -> [Double] {
+        var out = values
+        let (lines, length) = horizontal ? (h, w) : (w, h)
+        for line in 0 ..< lines {
+            let at = { (i: Int) in horizontal ? line * w + i : i * w + line }
+            for i in 0 ..< length {
+                var best = -Double.infinity, sum = 0.0
+                let lo = max(0, i - r), hi = min(length - 1, i + r)
+                for j in lo ... hi {
+                    best = max(best, operation == .minimum ? -values[at(j)] : values[at(j)])
+                    sum += values[at(j)]
+                }
+                out[at(i)] = switch operation {
+                case .maximum: best
+                case .minimum: -best
+                case .mean: sum / Double(hi - lo + 1)
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// The 8-connected components of a coverage map's ink (coverage ≥ threshold).
+struct InkComponents {
+    /// The pixel indices of each component.
+    var pixels: [[Int]] = []
+    var count: Int { pixels.count }
+
+    init(_ coverage: [Float], width w: Int, height h: Int, threshold: Float) {
+        var label = [Int](repeating: -1, count: w * h)
+        var stack: [Int] = []
+        for start in 0 ..< w * h where coverage[start] >= threshold && label[start] < 0 {
+            let id = pixels.count
+            var members: [Int] = []
+            label[start] = id
+            stack.append(start)
+            while let i = stack.popLast() {
+                members.append(i)
+                let (x, y) = (i % w, i / w)
+                for yy in max(0, y - 1) ... min(h - 1, y + 1) {
+                    for xx in max(0, x - 1) ... min(w - 1, x + 1) {
+                        let j = yy * w + xx
+                        if label[j] < 0, coverage[j] >= threshold { label[j] = id; stack.append(j) }
+                    }
+                }
+            }
+            pixels.append(members)
+        }
     }
 }
 
