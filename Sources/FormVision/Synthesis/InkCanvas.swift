@@ -139,6 +139,19 @@ struct InkCanvas {
         }
     }
 
+    /// Adds a raster's coverage (same size as the canvas), as `accumulate(_:_:)` does.
+    mutating func accumulate(_ raster: StrokeRaster) {
+        precondition(raster.width == coverage.width && raster.height == coverage.height)
+        for y in 0 ..< raster.height {
+            for x in 0 ..< raster.width {
+                let a = Double(raster.coverage[y * raster.width + x])
+                guard a > 0 else { continue }
+                let covered = Double(coverage[x, y]) / 255
+                coverage[x, y] = UInt8((1 - (1 - covered) * (1 - a)) * 255)
+            }
+        }
+    }
+
     /// Lays the ink onto the page: page = page·(1 − a) + ink·a with a = coverage·density.
     func composite(onto page: inout Image, ink: [UInt8], density: Double) {
         let (w, h, stride) = (coverage.width, coverage.height, page.rowStride)
