@@ -39,17 +39,26 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Worker threads for generating samples and computing gradients.")
     var workers = 2
 
-    @Option(help: "Share of training digits drawn from the training handwriting fonts.")
-    var fontShare = TrainingCells.Parameters().fontShare
+    /// Which recipe's cells to train on.
+    enum Recipe: String, ExpressibleByArgument, CaseIterable {
+        case firstRound = "first-round", secondRound = "second-round"
+        var parameters: TrainingCells.Parameters { self == .firstRound ? TrainingCells.Parameters() : .secondRound }
+    }
 
-    @Option(help: "Share of training digits set in Hershey faces with writers' variants (crossed 7, flagged 1).")
-    var hersheyShare = TrainingCells.Parameters().hersheyShare
+    @Option(help: "The training cells' recipe: first-round (digits.png, fonts, Hershey faces, drawn X and dash; the committed network's) or second-round (adds the stroke generator's writers, every kind of mark, neighbours' strokes, sloppy photographed crops and low resolution). --font-share and the other share options override it.")
+    var recipe = Recipe.firstRound
 
-    @Option(help: "Chance of a gap broken into one stroke of a training digit.")
-    var gapRate = TrainingCells.Parameters().gapRate
+    @Option(help: "Share of training digits drawn from the training handwriting fonts (default: the recipe's).")
+    var fontShare: Double?
 
-    @Option(help: "Largest elastic displacement, as a fraction of the box.")
-    var elasticAmplitude = TrainingCells.Parameters().elasticAmplitude
+    @Option(help: "Share of training digits set in Hershey faces with writers' variants (crossed 7, flagged 1) (default: the recipe's).")
+    var hersheyShare: Double?
+
+    @Option(help: "Chance of a gap broken into one stroke of a training digit (default: the recipe's).")
+    var gapRate: Double?
+
+    @Option(help: "Largest elastic displacement, as a fraction of the box (default: the recipe's).")
+    var elasticAmplitude: Double?
 
     @Option(help: "Decay of the moving average of the weights that training returns (0 = the last step's weights).")
     var averageDecay = Trainer.Parameters().averageDecay
@@ -82,8 +91,13 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Do not train: write a PNG sheet of training cells (rows of 24, as the network sees them) to this path.")
     var sheet: String?
 
-    @Flag(help: "With --sheet: draw the held-out fonts' digits (the style test) instead of training cells.")
-    var sheetHeldOutFonts = false
+    /// What a --sheet shows.
+    enum SheetContent: String, ExpressibleByArgument, CaseIterable {
+        case training, heldOutFonts = "held-out-fonts", heldOutStyles = "held-out-styles", heldOutMarks = "held-out-marks"
+    }
+
+    @Option(help: "With --sheet: what to draw: training (cells as training draws them), held-out-fonts, held-out-styles (the stroke generator's held-out variants) or held-out-marks (marks and blanks from the held-out settings).")
+    var sheetOf = SheetContent.training
 
     @Option(help: "After training or --evaluate: write the misread digits.png digits to this PNG, as the network sees them (rows of 24, in the order the report lists them).")
     var misreadSheet: String?
@@ -101,9 +115,21 @@ struct TrainCommand: ParsableCommand {
         guard decayEvery > 0 else { throw ValidationError("--decay-every must be positive") }
         guard reportSamples >= 60 else { throw ValidationError("--report-samples must be at least 60") }
         guard epochs > 0, samplesPerEpoch >= 64, workers > 0 else { throw ValidationError("epochs, samples and workers must be positive") }
-        guard (0 ... 1).contains(fontShare), (0 ... 1).contains(hersheyShare), (0 ... 1).contains(gapRate), (0 ... 0.3).contains(elasticAmplitude), fontShare + hersheyShare <= 1 else {
+        let p = cellParameters
+        guard (0 ... 1).contains(p.fontShare), (0 ... 1).contains(p.hersheyShare), (0 ... 1).contains(p.gapRate), (0 ... 0.3).contains(p.elasticAmplitude),
+              p.fontShare + p.hersheyShare + p.strokeShare <= 1 else {
             throw ValidationError("--font-share, --hershey-share and --gap-rate must be 0 to 1, adding the shares up to at most 1; --elastic-amplitude 0 to 0.3")
         }
+    }
+
+    /// The recipe's cell parameters with the share options applied.
+    var cellParameters: TrainingCells.Parameters {
+        var p = recipe.parameters
+        if let fontShare { p.fontShare = fontShare }
+        if let hersheyShare { p.hersheyShare = hersheyShare }
+        if let gapRate { p.gapRate = gapRate }
+        if let elasticAmplitude { p.elasticAmplitude = elasticAmplitude }
+        return p
     }
 
     func run() throws {
@@ -130,14 +156,9 @@ struct TrainCommand: ParsableCommand {
             styleFaces = trainingFaces.filter { names.contains($0.name) }
             trainingFaces.removeAll { names.contains($0.name) }
         }
-        var cellParameters = TrainingCells.Parameters()
-        cellParameters.fontShare = fontShare
-        cellParameters.hersheyShare = hersheyShare
-        cellParameters.gapRate = gapRate
-        cellParameters.elasticAmplitude = elasticAmplitude
         let cells = TrainingCells(digits: training, faces: trainingFaces, parameters: cellParameters)
         if let sheet {
-            try writeSheet(cells, heldOutFaces: sheetHeldOutFonts ? heldOutFaces : nil, to: sheet)
+            try writeSheet(cells, content: sheetOf, heldOutFaces: heldOutFaces, to: sheet)
             return
         }
         let heldOut = cells.plainSamples(measured)
@@ -189,24 +210,25 @@ struct TrainCommand: ParsableCommand {
         FileHandle.standardError.write(Data("train: \(String(format: "%.0f", Date().timeIntervalSince(started))) s; wrote \(output ?? "")\n".utf8))
     }
 
-    /// A sheet of training cells, 24 to a row, 10 rows, white on black as the network sees them.
-    func writeSheet(_ cells: TrainingCells, heldOutFaces: [DigitFace]?, to path: String) throws {
+    /// A sheet of 240 cells, 24 to a row, white on black as the network sees them.
+    func writeSheet(_ cells: TrainingCells, content: SheetContent, heldOutFaces: [DigitFace], to path: String) throws {
         let (columns, rows) = (24, 10)
         var g = SeededGenerator(seed: seed).derived("sheet")
-        var fixed: [[Float]] = []
-        if let heldOutFaces {
-            do throws(ImageError) {
-                fixed = try cells.typesetSamples(heldOutFaces.map { .outline($0) }, perDigit: columns, seed: 7777).map(\.cell)
-            } catch { throw CLIFailure(error.description) }
-        }
         var sheetCells: [[Float]] = []
-        for n in 0 ..< columns * rows {
-            if heldOutFaces != nil { sheetCells.append(fixed[n]) } else {
-                do throws(ImageError) { sheetCells.append(try cells.sample(using: &g).cell) } catch { throw CLIFailure(error.description) }
+        do throws(ImageError) {
+            switch content {
+            case .training:
+                for _ in 0 ..< columns * rows { sheetCells.append(try cells.sample(using: &g).cell) }
+            case .heldOutFonts:
+                sheetCells = try cells.typesetSamples(heldOutFaces.map { .outline($0) }, perDigit: columns, seed: 7777).map(\.cell)
+            case .heldOutStyles:
+                sheetCells = try cells.strokeSamples(split: .heldOut, perDigit: columns, seed: 7777).map(\.cell)
+            case .heldOutMarks:
+                sheetCells = try cells.markSamples(settings: .heldOut, marks: columns * rows * 2 / 3, blanks: columns * rows / 3, seed: 7777).map(\.cell)
             }
-        }
-        try Self.writeGrid(sheetCells, columns: columns, to: path)
-        FileHandle.standardError.write(Data("train: wrote a sheet of \(columns * rows) training cells to \(path)\n".utf8))
+        } catch { throw CLIFailure(error.description) }
+        try Self.writeGrid(Array(sheetCells.prefix(columns * rows)), columns: columns, to: path)
+        FileHandle.standardError.write(Data("train: wrote a sheet of \(min(sheetCells.count, columns * rows)) \(content.rawValue) cells to \(path)\n".utf8))
     }
 
     /// Writes network-input cells (28 × 28, ink 0–1) as a white-on-black PNG grid, `columns` to a
@@ -243,6 +265,15 @@ struct TrainCommand: ParsableCommand {
     }
 
     /// Prints the held-out figures the acceptance asks for.
+    /// How many samples the network reads wrong with a top probability of at least 0.99.
+    static func confidentlyWrong(_ network: DigitNetwork, _ samples: [(cell: [Float], label: DigitClass)]) -> Int {
+        let p = network.probabilities(samples.flatMap(\.cell), count: samples.count)
+        return samples.indices.filter { n in
+            let top = DigitNetwork.top(p, cell: n)
+            return top.class != samples[n].label && top.value >= 0.99
+        }.count
+    }
+
     /// The three most frequent confusions, as "7→1 ×12, …".
     static func confusions(_ network: DigitNetwork, _ samples: [(cell: [Float], label: DigitClass)],
                            counting: (DigitClass, DigitClass) -> Bool = { _, _ in true }) -> String {
@@ -265,10 +296,13 @@ struct TrainCommand: ParsableCommand {
         let nonDigits: [(cell: [Float], label: DigitClass)]
         var fontSamples: [(name: String, samples: [(cell: [Float], label: DigitClass)])] = []
         var script: [(cell: [Float], label: DigitClass)] = []
+        let heldOutMarks: [(cell: [Float], label: DigitClass)], heldOutStyles: [(cell: [Float], label: DigitClass)]
         do throws(ImageError) {
             let (marks, blanks) = (reportSamples * 2 / 3, reportSamples - reportSamples * 2 / 3)
             nonDigits = try MarkSeparation.samples(cells: cells, marks: marks, blanks: blanks, seed: 7777)
             separation = MarkSeparation.measure(network, nonDigits: nonDigits, digits: heldOut)
+            heldOutMarks = try cells.markSamples(settings: .heldOut, marks: marks, blanks: blanks, seed: 7777)
+            heldOutStyles = try cells.strokeSamples(split: .heldOut, perDigit: reportSamples / 20, seed: 7777)
             for face in styleFaces {
                 fontSamples.append((face.name, try cells.typesetSamples([.outline(face)], perDigit: reportSamples / 60, seed: 7777)))
             }
@@ -279,6 +313,7 @@ struct TrainCommand: ParsableCommand {
             throw CLIFailure(error.description)
         }
         let allFonts = fontSamples.flatMap(\.samples)
+        let heldOutSeparation = MarkSeparation.measure(network, nonDigits: heldOutMarks, digits: heldOut + heldOutStyles + allFonts)
         let misread = Self.misread(network, measured: measured, heldOut: heldOut)
         let accuracy = Proportion(successes: heldOut.count - misread.count, trials: heldOut.count)
         // Each misread digit is listed, so that a reader can find it in digits.png (20 px cells).
@@ -292,9 +327,17 @@ struct TrainCommand: ParsableCommand {
             String(format: "  row %d column %d: %d read as %@ (p %.3f)", $0.sample.row, $0.sample.column, $0.sample.digit, $0.read.name, $0.probability)
         } + (misread.count > listed ? ["  and \(misread.count - listed) more"] : []) + [
             String(format: "confidently wrong (top probability >= 0.99) %.2f %%", calibration.confidentlyWrong * 100),
-            String(format: "held-out marks and blanks read as non-digits %.2f %% (%d); as digits: %@", separation.nonDigitRate * 100, nonDigits.count,
-                   Self.confusions(network, nonDigits) { _, top in top.digit != nil }),
+            String(format: "marks and blanks from the training generator's settings read as non-digits %.2f %% (%d); as digits: %@",
+                   separation.nonDigitRate * 100, nonDigits.count, Self.confusions(network, nonDigits) { _, top in top.digit != nil }),
+            String(format: "held-out marks and blanks (other generator settings) read as non-digits %.2f %% (%d); as digits: %@",
+                   heldOutSeparation.nonDigitRate * 100, heldOutMarks.count, Self.confusions(network, heldOutMarks) { _, top in top.digit != nil }),
             String(format: "%@ digits read as mark or blank %.2f %%", what, separation.digitLostRate * 100),
+            String(format: "all held-out digits (digits.png, styles, fonts) read as mark or blank %.2f %% (%d)", heldOutSeparation.digitLostRate * 100,
+                   heldOut.count + heldOutStyles.count + allFonts.count),
+            String(format: "digits in the stroke generator's held-out styles %.2f %% (%d), most often %@", Trainer.accuracy(network, heldOutStyles) * 100,
+                   heldOutStyles.count, Self.confusions(network, heldOutStyles)),
+            String(format: "  log loss %.4f; wrong at p >= 0.99: %d", Calibration.logLoss(network, heldOutStyles),
+                   Self.confidentlyWrong(network, heldOutStyles)),
             String(format: "digits in the %@ handwriting fonts %.2f %% (%d)", validationRun ? "validation" : "held-out",
                    Trainer.accuracy(network, allFonts) * 100, allFonts.count),
         ]

@@ -51,6 +51,25 @@ public struct TrainingCells: Sendable {
         /// writers' pen weights. Compared with `train --validate` (columns 80–89): 0.25 and 0.4
         /// read digits.png alike, and more font digits read unseen hands better; 0.5 was no better.
         public var fontShare = 0.4
+        /// Share of digits drawn by the stroke generator's writers (`StrokeDigits`, training
+        /// variants only): the officers' styles that digits.png and the fonts lack.
+        public var strokeShare = 0.0
+        /// How marks are drawn: nil for the first round's X and dash (`InkCanvas.drawX`,
+        /// `drawDash`); `MarkGenerator.Settings.training` for every kind of mark
+        /// (`MarkGenerator.Settings.heldOut` is the test's).
+        public var markSettings: MarkGenerator.Settings? = nil
+        /// Share of blanks that hold a neighbour's stroke poking in at an edge.
+        public var neighbourStrokeShare = 0.0
+        /// Share of samples photographed as a sloppy crop (shaded paper, noise, a piece of the
+        /// printed box inside the crop, blur) and normalised the way `classify` normalises an
+        /// arbitrary crop (`CellExtractor.cell(fromImage:)`).
+        public var sloppyShare = 0.0
+        /// Share of samples reduced to a low resolution, and the box height (px) they are
+        /// reduced to: at `hard`, boxes are about 20 px high.
+        public var lowResolutionShare = 0.0
+        public var lowResolutionHeight = 14.0 ... 32.0
+        /// The canvas's scale, px per mm (the pipeline's).
+        public var pixelsPerMM = 8.0
         /// Share of digits drawn from the Hershey faces (`DigitStyle.training`), with the variants
         /// Indonesian officers write: a crossed 7, a 1 with a flag or a base.
         public var hersheyShare = 0.05
@@ -74,7 +93,23 @@ public struct TrainingCells: Sendable {
         /// Canvas: a 7.5 × 9 mm box at the pipeline's 8 px/mm.
         public var box = Rect(x: 16, y: 18, width: 60, height: 72)
 
+        /// The first round's recipe, which trained the committed network.
         public init() {}
+
+        /// The second round's recipe: the stroke generator's writers, every kind of mark,
+        /// neighbours' strokes in blanks, sloppy photographed crops and low resolution.
+        public static var secondRound: Parameters {
+            var p = Parameters()
+            p.markShare = 0.18
+            p.blankShare = 0.1
+            p.fontShare = 0.3
+            p.strokeShare = 0.25
+            p.markSettings = .training
+            p.neighbourStrokeShare = 0.2
+            p.sloppyShare = 0.3
+            p.lowResolutionShare = 0.25
+            return p
+        }
     }
 
     public var digits: HandwrittenDigits
@@ -101,12 +136,41 @@ public struct TrainingCells: Sendable {
             let face = faces[Int.random(in: 0 ..< faces.count, using: &g)]
             return (try typeset(digit, face: .outline(face), using: &g), DigitClass(rawValue: digit)!)
         }
-        if source < parameters.fontShare + parameters.hersheyShare {
+        if source < parameters.fontShare + parameters.strokeShare {
+            return (try stroked(digit, split: .training, using: &g), DigitClass(rawValue: digit)!)
+        }
+        if source < parameters.fontShare + parameters.strokeShare + parameters.hersheyShare {
             let style = DigitStyle.training[Int.random(in: 0 ..< DigitStyle.training.count, using: &g)]
             return (try typeset(digit, face: .hershey(style), using: &g), DigitClass(rawValue: digit)!)
         }
         let pool = digits.samples[digit]
         return (try handwritten(pool[Int.random(in: 0 ..< pool.count, using: &g)], using: &g), DigitClass(rawValue: digit)!)
+    }
+
+    /// A digit as a random writer of the stroke generator draws it, in one of `split`'s variants.
+    public func stroked(_ digit: Int, split: StrokeDigits.Split, using g: inout SeededGenerator) throws(ImageError) -> [Float] {
+        var canvas = emptyCanvas()
+        let writer = StrokeDigits.Writer.random(split: split, using: &g)
+        let (w, h) = (canvas.coverage.width, canvas.coverage.height)
+        var raster = StrokeRaster(width: w, height: h)
+        let centre = Point(Double(w) / 2, Double(h) / 2) + Point(g.normal() * 0.05 * Double(w), g.normal() * 0.05 * Double(h))
+        StrokeDigits.draw(digit, writer: writer, centre: centre, height: parameters.box.height * writer.heightFraction,
+                          pixelsPerMM: parameters.pixelsPerMM, into: &raster, using: &g)
+        canvas.accumulate(raster)
+        return try finish(canvas, digit: true, using: &g)
+    }
+
+    /// Stroke-generator digits of `split`'s variants, `perDigit` of each, from a seed no
+    /// training run uses: with `.heldOut`, the generator's style test.
+    /// The cells are made in `testConditions`, whatever the recipe.
+    public func strokeSamples(split: StrokeDigits.Split, perDigit: Int, seed: UInt64) throws(ImageError) -> [(cell: [Float], label: DigitClass)] {
+        let cells = inTestConditions
+        var g = SeededGenerator(seed: seed).derived("stroke-digits-\(split.rawValue)")
+        var samples: [(cell: [Float], label: DigitClass)] = []
+        for digit in 0 ..< 10 {
+            for _ in 0 ..< perDigit { samples.append((try cells.stroked(digit, split: split, using: &g), DigitClass(rawValue: digit)!)) }
+        }
+        return samples
     }
 
     /// A digit as written by a random writer, distorted.
@@ -257,8 +321,10 @@ public struct TrainingCells: Sendable {
         return maxX >= minX ? Rect(x: Double(minX), y: Double(minY), width: Double(maxX - minX + 1), height: Double(maxY - minY + 1)) : nil
     }
 
-    /// An X or a dash.
+    /// A mark that is not a digit (X, slash, dash, scribble, struck box), drawn with the
+    /// training settings.
     public func mark(using g: inout SeededGenerator) throws(ImageError) -> [Float] {
+        if let settings = parameters.markSettings { return try mark(settings: settings, using: &g) }
         var canvas = emptyCanvas()
         let width = g.uniform(2.5 ... 7)
         if g.chance(0.6) { try canvas.drawX(in: parameters.box, stroke: width, using: &g) } else {
@@ -267,13 +333,67 @@ public struct TrainingCells: Sendable {
         return try finish(canvas, using: &g)
     }
 
-    /// Nothing, or a speck or stray fragment the pipeline might let through.
+    /// A mark drawn with the given settings.
+    public func mark(settings: MarkGenerator.Settings, using g: inout SeededGenerator) throws(ImageError) -> [Float] {
+        var canvas = emptyCanvas()
+        let generator = MarkGenerator(settings: settings)
+        var raster = StrokeRaster(width: canvas.coverage.width, height: canvas.coverage.height)
+        let box = Rect(x: 0, y: 0, width: Double(raster.width), height: Double(raster.height))
+        let overLine = generator.draw(generator.kind(using: &g), in: box, pixelsPerMM: parameters.pixelsPerMM, into: &raster, using: &g)
+        canvas.accumulate(raster)
+        return try finish(canvas, fragment: overLine ? true : nil, using: &g)
+    }
+
+    /// Marks and blanks drawn with `settings` from a seed no training run uses: with
+    /// `MarkGenerator.Settings.heldOut`, the marks test.
+    /// The cells are made in `testConditions`, whatever the recipe.
+    public func markSamples(settings: MarkGenerator.Settings, marks: Int, blanks: Int, seed: UInt64) throws(ImageError)
+        -> [(cell: [Float], label: DigitClass)] {
+        let cells = inTestConditions
+        var g = SeededGenerator(seed: seed).derived("marks-\(settings == .heldOut ? "held-out" : "training")")
+        var samples: [(cell: [Float], label: DigitClass)] = []
+        for _ in 0 ..< marks { samples.append((try cells.mark(settings: settings, using: &g), .mark)) }
+        for _ in 0 ..< blanks { samples.append((try cells.blank(using: &g), .blank)) }
+        return samples
+    }
+
+    /// The conditions the generated test sets are made in, fixed so that a test does not move
+    /// with the recipe under test: a third of the cells photographed as sloppy crops, a quarter
+    /// at low resolution, a fifth of the blanks with a neighbour's stroke.
+    public static let testConditions: (sloppy: Double, lowResolution: Double, neighbourStroke: Double) = (0.3, 0.25, 0.2)
+
+    /// These cells with the test conditions in place of the recipe's.
+    var inTestConditions: TrainingCells {
+        var cells = self
+        (cells.parameters.sloppyShare, cells.parameters.lowResolutionShare, cells.parameters.neighbourStrokeShare) = Self.testConditions
+        return cells
+    }
+
+    /// Nothing, or a speck, a stray fragment or a neighbour's stroke the pipeline might let
+    /// through; `finish` may add a sliver of box line or photograph it as a sloppy crop.
     public func blank(using g: inout SeededGenerator) throws(ImageError) -> [Float] {
         var canvas = emptyCanvas()
-        if g.chance(0.5) {
-            let p = parameters.box.center + Point(g.normal() * 15, g.normal() * 15)
-            let q = p + Point(g.normal() * 3, g.normal() * 3)
-            try canvas.stroke([p, q], width: g.uniform(1 ... 3))
+        let (w, h) = (Double(canvas.coverage.width), Double(canvas.coverage.height))
+        if parameters.neighbourStrokeShare == 0 || !g.chance(parameters.neighbourStrokeShare) {
+            if g.chance(0.5) { // a speck anywhere
+                let p = parameters.box.center + Point(g.normal() * 15, g.normal() * 15)
+                let q = p + Point(g.normal() * 3, g.normal() * 3)
+                try canvas.stroke([p, q], width: g.uniform(1 ... 3))
+            }
+        } else { // a neighbour's stroke poking in at an edge
+            var raster = StrokeRaster(width: Int(w), height: Int(h))
+            let edge = Int.random(in: 0 ..< 4, using: &g), depth = g.uniform(0.03 ... 0.15)
+            let along = g.uniform(0.15 ... 0.85), length = g.uniform(0.15 ... 0.6)
+            let (a, b): (Point, Point) = switch edge {
+            case 0: (Point(depth * w, (along - length / 2) * h), Point(depth * w * 0.3, (along + length / 2) * h))
+            case 1: (Point(w - depth * w, (along - length / 2) * h), Point(w - depth * w * 0.3, (along + length / 2) * h))
+            case 2: (Point((along - length / 2) * w, depth * h), Point((along + length / 2) * w, 0))
+            default: (Point((along - length / 2) * w, h - depth * h), Point((along + length / 2) * w, h))
+            }
+            let radius = g.uniform(1 ... 4)
+            let points = PenPath([a, b + (b - a) * 0.3]).sampled(spacing: 1)
+            raster.draw(points, radii: Array(repeating: radius, count: points.count))
+            canvas.accumulate(raster)
         }
         return try finish(canvas, using: &g)
     }
@@ -284,17 +404,24 @@ public struct TrainingCells: Sendable {
         return InkCanvas(around: parameters.box, margin: 0.0, page: page)
     }
 
-    /// Elastic distortion, a possible line fragment, then the pipeline's normalisation.
-    func finish(_ canvas: InkCanvas, digit: Bool = false, using g: inout SeededGenerator) throws(ImageError) -> [Float] {
+    /// Elastic distortion and a possible gap; then either the pipeline's cell (a possible
+    /// sliver of box line, low resolution, the pipeline's clean-up and normalisation) or a
+    /// sloppy photographed crop normalised as `classify` does (`photographed`). `fragment`
+    /// forces (true) or forbids (false) the sliver of line; nil leaves it to chance.
+    func finish(_ canvas: InkCanvas, digit: Bool = false, fragment: Bool? = nil, using g: inout SeededGenerator) throws(ImageError) -> [Float] {
         var coverage = try elastic(canvas.coverage, using: &g)
         if digit, g.chance(parameters.gapRate) { breakStroke(&coverage, using: &g) }
-        let (w, h) = (coverage.width, coverage.height)
+        if g.chance(parameters.sloppyShare) { return try photographed(coverage, using: &g) }
+        var (w, h) = (coverage.width, coverage.height)
         var values = coverage.storage.prefix(w * h).map { Float($0) / 255 }
-        if g.chance(parameters.fragmentRate) {
+        if fragment ?? g.chance(parameters.fragmentRate) {
             // A sliver of box line along one edge, as a slightly misplaced box leaves.
             let edge = Int.random(in: 0 ..< 4, using: &g), thickness = Int.random(in: 1 ... 3, using: &g)
+            let length = g.chance(0.7) ? 1.0 : g.uniform(0.3 ... 1)
+            let count = edge < 2 ? w : h
+            let start = Int(Double(count) * (1 - length) * g.uniform(0 ... 1))
             for t in 0 ..< thickness {
-                for i in 0 ..< (edge < 2 ? w : h) {
+                for i in start ..< min(count, start + Int(Double(count) * length)) {
                     let index = switch edge {
                     case 0: t * w + i
                     case 1: (h - 1 - t) * w + i
@@ -305,8 +432,71 @@ public struct TrainingCells: Sendable {
                 }
             }
         }
+        if g.chance(parameters.lowResolutionShare) {
+            let scale = g.uniform(parameters.lowResolutionHeight) / Double(h)
+            let (tw, th) = (max(4, Int((Double(w) * scale).rounded())), max(4, Int((Double(h) * scale).rounded())))
+            values = AreaResampler.resample(values, width: w, height: h, crop: (0, 0, w, h), to: (tw, th))
+            (w, h) = (tw, th)
+        }
         extractor.clearLineFragments(&values, width: w, height: h)
+        extractor.clearEdgeFragments(&values, width: w, height: h)
         return extractor.normalisedCell(values, colour: nil, width: w, height: h).pixels.map { Float($0) / 255 }
+    }
+
+    /// The ink photographed as a sloppy crop of a box: a margin of paper and printed box line
+    /// around it on some sides, shaded paper, ink of a pen's colour, noise, blur and perhaps a
+    /// low resolution; then normalised by `CellExtractor.cell(fromImage:)`, as `classify` does.
+    func photographed(_ coverage: Image, using g: inout SeededGenerator) throws(ImageError) -> [Float] {
+        let (w, h) = (coverage.width, coverage.height)
+        // Margins: how far the crop reaches beyond the box interior on each side (px); the
+        // printed line lies just outside the interior (the pipeline's 0.3 mm inset).
+        let margins = (0 ..< 4).map { _ in g.chance(0.5) ? Int(g.uniform(0 ... 0.15) * Double(min(w, h))) : 0 }
+        let (left, right, top, bottom) = (margins[0], margins[1], margins[2], margins[3])
+        let (W, H) = (w + left + right, h + top + bottom)
+        var photo = Image(width: W, height: H, format: .rgb8)
+        let paper = g.uniform(150 ... 250)
+        let tint = [1.0, g.uniform(0.95 ... 1), g.uniform(0.85 ... 1)]
+        let shadowDepth = g.chance(0.6) ? g.uniform(0 ... 0.45) : 0
+        let shadowAngle = g.uniform(0 ... 2 * Double.pi), shadowEdge = g.uniform(0.2 ... 0.8)
+        let blue = g.chance(0.55)
+        let ink: [Double] = blue ? [g.uniform(15 ... 45), g.uniform(35 ... 70), g.uniform(120 ... 175)]
+            : [g.uniform(15 ... 35), g.uniform(15 ... 35), g.uniform(18 ... 40)]
+        let density = g.uniform(0.6 ... 0.98), noise = g.uniform(0 ... 6)
+        // The printed box line: dark gray, 1.5–4 px, at the interior's edge less the inset.
+        let lineWidth = g.uniform(1.5 ... 4), lineGap = g.uniform(1 ... 3.5), lineLevel = g.uniform(0.25 ... 0.6)
+        let inset = (Double(left), Double(top), Double(left + w), Double(top + h))
+        let (shadowX, shadowY) = (cos(shadowAngle), sin(shadowAngle))
+        for y in 0 ..< H {
+            for x in 0 ..< W {
+                let (fx, fy) = (Double(x) + 0.5, Double(y) + 0.5)
+                let along = ((fx / Double(W) - 0.5) * shadowX + (fy / Double(H) - 0.5) * shadowY) + 0.5
+                let shade = 1 - shadowDepth * max(0, min(1, (along - shadowEdge) * 4 + 0.5))
+                // Distance outside the interior to each printed line.
+                var line = 0.0
+                for (d, visible) in [(inset.0 - fx, left > 0), (fx - inset.2, right > 0), (inset.1 - fy, top > 0), (fy - inset.3, bottom > 0)] where visible {
+                    let centre = lineGap + lineWidth / 2
+                    line = max(line, max(0, min(1, lineWidth / 2 - abs(d - centre) + 0.5)))
+                }
+                let a = (x >= left && x < left + w && y >= top && y < top + h) ? Double(coverage[x - left, y - top]) / 255 * density : 0
+                // Sensor noise, uniform with the given standard deviation, the same in every channel.
+                let grain = g.uniform(-1.732 ... 1.732) * noise
+                for c in 0 ..< 3 {
+                    var v = paper * tint[c] * shade
+                    v = v * (1 - line * (1 - lineLevel))
+                    v = v * (1 - a) + ink[c] * a
+                    v += grain
+                    photo[x, y, c] = UInt8(max(0, min(255, v.rounded())))
+                }
+            }
+        }
+        if g.chance(0.3) { try _Shim.gaussianBlur(&photo, sigma: g.uniform(0.5 ... 1.3)) }
+        if g.chance(parameters.lowResolutionShare) {
+            let scale = g.uniform(parameters.lowResolutionHeight) / Double(h)
+            var small = Image(width: max(4, Int((Double(W) * scale).rounded())), height: max(4, Int((Double(H) * scale).rounded())), format: .rgb8)
+            try _Shim.resizeArea(photo, into: &small)
+            photo = small
+        }
+        return extractor.cell(fromImage: photo).pixels.map { Float($0) / 255 }
     }
 
     /// A gap in one stroke, as a skipping pen or an unclosed loop leaves: a disc of paper at a
