@@ -374,6 +374,7 @@ public struct TrainingCells: Sendable {
     public func blank(using g: inout SeededGenerator) throws(ImageError) -> [Float] {
         var canvas = emptyCanvas()
         let (w, h) = (Double(canvas.coverage.width), Double(canvas.coverage.height))
+        // No draw at a share of 0, so that the first round's blanks come out as they did.
         if parameters.neighbourStrokeShare == 0 || !g.chance(parameters.neighbourStrokeShare) {
             if g.chance(0.5) { // a speck anywhere
                 let p = parameters.box.center + Point(g.normal() * 15, g.normal() * 15)
@@ -432,15 +433,22 @@ public struct TrainingCells: Sendable {
                 }
             }
         }
-        if g.chance(parameters.lowResolutionShare) {
-            let scale = g.uniform(parameters.lowResolutionHeight) / Double(h)
-            let (tw, th) = (max(4, Int((Double(w) * scale).rounded())), max(4, Int((Double(h) * scale).rounded())))
+        if let (tw, th) = reducedSize(width: w, height: h, boxHeight: h, using: &g) {
             values = AreaResampler.resample(values, width: w, height: h, crop: (0, 0, w, h), to: (tw, th))
             (w, h) = (tw, th)
         }
         extractor.clearLineFragments(&values, width: w, height: h)
         extractor.clearEdgeFragments(&values, width: w, height: h)
         return extractor.normalisedCell(values, colour: nil, width: w, height: h).pixels.map { Float($0) / 255 }
+    }
+
+    /// With chance `lowResolutionShare`, the size an image of `width` × `height` px shrinks to
+    /// when the box in it (`boxHeight` px high) is reduced to a height in `lowResolutionHeight`;
+    /// nil otherwise.
+    func reducedSize(width: Int, height: Int, boxHeight: Int, using g: inout SeededGenerator) -> (Int, Int)? {
+        guard g.chance(parameters.lowResolutionShare) else { return nil }
+        let scale = g.uniform(parameters.lowResolutionHeight) / Double(boxHeight)
+        return (max(4, Int((Double(width) * scale).rounded())), max(4, Int((Double(height) * scale).rounded())))
     }
 
     /// The ink photographed as a sloppy crop of a box: a margin of paper and printed box line
@@ -490,9 +498,8 @@ public struct TrainingCells: Sendable {
             }
         }
         if g.chance(0.3) { try _Shim.gaussianBlur(&photo, sigma: g.uniform(0.5 ... 1.3)) }
-        if g.chance(parameters.lowResolutionShare) {
-            let scale = g.uniform(parameters.lowResolutionHeight) / Double(h)
-            var small = Image(width: max(4, Int((Double(W) * scale).rounded())), height: max(4, Int((Double(H) * scale).rounded())), format: .rgb8)
+        if let (tw, th) = reducedSize(width: W, height: H, boxHeight: h, using: &g) {
+            var small = Image(width: tw, height: th, format: .rgb8)
             try _Shim.resizeArea(photo, into: &small)
             photo = small
         }

@@ -56,8 +56,8 @@ public struct CellExtractor: Sendable {
         /// line, whatever is near it.
         public var fragmentLength = 0.6
         /// Background flattening for whole-image cells (`cell(fromImage:)`): the paper is
-        /// estimated pixel by pixel as the brightest value within this radius (fraction of the
-        /// shorter side), smoothed, so that a shadow across a crop is not ink.
+        /// estimated pixel by pixel by a grey closing over this radius (fraction of the shorter
+        /// side), so that a shadow across a crop is not ink.
         public var paperRadius = 0.15
         /// The ink's longer side is scaled to this many pixels of the 28 × 28 cell (MNIST's 20).
         public var digitSize = 20
@@ -89,7 +89,7 @@ public struct CellExtractor: Sendable {
         let x1 = min(page.image.width, Int(inner.maxX.rounded())), y1 = min(page.image.height, Int(inner.maxY.rounded()))
         let (w, h) = (max(0, x1 - x0), max(0, y1 - y0))
         let paper = paperColor(in: box.insetBy(-page.pixelsPerMM), of: page.image)
-        return cell(from: page.image, x: x0, y: y0, width: w, height: h, field: field, index: index) { _, _, c in paper[c] }
+        return cell(from: page.image, x: x0, y: y0, width: w, height: h, field: field, index: index, paper: paper, paperStride: (0, 0))
     }
 
     /// A cell from a whole image of one box's content (any size, dark ink on light paper), as
@@ -101,9 +101,8 @@ public struct CellExtractor: Sendable {
     public func cell(fromImage image: Image) -> CellImage {
         let rgb = image.format == .rgb8 ? image : image.rgb()
         let paper = paperMap(of: rgb)
-        return cell(from: rgb, x: 0, y: 0, width: rgb.width, height: rgb.height, field: "", index: 0, noiseFloor: true) { x, y, c in
-            paper[(y * rgb.width + x) * 3 + c]
-        }
+        return cell(from: rgb, x: 0, y: 0, width: rgb.width, height: rgb.height, field: "", index: 0, noiseFloor: true,
+                    paper: paper, paperStride: (3, 3 * rgb.width))
     }
 
     /// The paper's colour at every pixel of an image, RGB interleaved: a grey closing (each
@@ -127,10 +126,12 @@ public struct CellExtractor: Sendable {
         return result
     }
 
-    /// Ink coverage of a region against the paper's colour (`paper(x, y, channel)`, region
-    /// coordinates), line leftovers cleared, statistics, and the normalised 28 × 28 cell.
+    /// Ink coverage of a region against the paper's colour, line leftovers cleared, statistics,
+    /// and the normalised 28 × 28 cell. The paper's level of channel c at region pixel (x, y) is
+    /// `paper[x · paperStride.x + y · paperStride.y + c]`: strides (0, 0) for one colour, or a
+    /// map with one RGB value per pixel.
     func cell(from image: Image, x x0: Int, y y0: Int, width w: Int, height h: Int, field: String,
-              index: Int, noiseFloor: Bool = false, paper: (Int, Int, Int) -> Double) -> CellImage {
+              index: Int, noiseFloor: Bool = false, paper: [Double], paperStride: (x: Int, y: Int)) -> CellImage {
         let empty = CellImage(field: field, index: index, pixels: [UInt8](repeating: 0, count: CellImage.side * CellImage.side),
                               statistics: InkStatistics(inkFraction: 0, inkMass: 0, peakInk: 0, bounds: nil, colorfulness: 0))
         guard w >= 4, h >= 4 else { return empty }
@@ -140,7 +141,7 @@ public struct CellExtractor: Sendable {
             for x in 0 ..< w {
                 var largest = 0.0, smallest = Double.infinity
                 for c in 0 ..< 3 {
-                    let level = paper(x, y, c)
+                    let level = paper[x * paperStride.x + y * paperStride.y + c]
                     let drop = max(0, (level - Double(image[x0 + x, y0 + y, c])) / max(1, level))
                     largest = max(largest, drop)
                     smallest = min(smallest, drop)
