@@ -77,6 +77,11 @@ fv_status fv_apriltag_detect(const uint8_t *pixels, int32_t width, int32_t heigh
         settings->max_hamming > 2 || !(settings->decimate >= 1)) {
         return fv_fail(error, FV_ERR_ARGUMENT, "fv_apriltag_detect: invalid argument");
     }
+    // libapriltag thresholds in 4-pixel tiles and indexes its tile arrays out of bounds when
+    // the image is narrower or shorter than one tile (after decimation, too).
+    if (width / settings->decimate < FV_APRILTAG_MIN_SIDE || height / settings->decimate < FV_APRILTAG_MIN_SIDE) {
+        return fv_fail(error, FV_ERR_ARGUMENT, "fv_apriltag_detect: image smaller than libapriltag's 4-pixel tile");
+    }
     fv_tag_family tags = fv_tag_family_create(family);
     if (tags.family == NULL) return fv_fail(error, FV_ERR_UNSUPPORTED, "unknown AprilTag family");
     apriltag_detector_t *detector = apriltag_detector_create();

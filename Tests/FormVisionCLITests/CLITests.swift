@@ -213,6 +213,22 @@ struct CLI {
     }
 }
 
+extension LocateCLITests {
+    /// Regression: a 1×1 and a 10×10000 gray PNG crashed `locate` inside libapriltag (SIGSEGV,
+    /// exit 139). Images too small or too thin to hold a marker are refused with their own error.
+    @Test(arguments: [(1, 1), (3, 3), (10, 10_000), (10_000, 10), (9, 400)])
+    func photosTooSmallForAMarkerAreRefused(width: Int, height: Int) throws {
+        let directory = try Fixtures.temporaryDirectory("tooSmall\(width)x\(height)")
+        let path = try Fixtures.write(try ImageEncoder.png(Fixtures.scene(width: width, height: height)),
+                                      to: directory, name: "tiny.png")
+        let result = try CLI.run(["locate", path])
+        #expect(result.status == 1)
+        let record = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect((record["error"] as? [String: String])?["kind"] == "photo_too_small")
+        #expect(result.stderr.contains("too small to hold a form"))
+    }
+}
+
 @Suite struct ClassifyCLITests {
     /// A held-out digit scaled up as dark ink on paper, an X, and an empty box.
     @Test func classifyCellImages() throws {

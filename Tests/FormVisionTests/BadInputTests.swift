@@ -158,4 +158,16 @@ import Testing
         #expect(throws: ImageError.self) { try ImageEncoder.png(Image()) }
         #expect(throws: ImageError.self) { try ImageEncoder.jpeg(Image(width: 4, height: 4), quality: 0) }
     }
+
+    /// The shim refuses an image smaller than libapriltag's threshold tile instead of letting the
+    /// library read out of bounds; the detector never hands it one.
+    @Test func tagDetectionRefusesImagesSmallerThanATile() throws {
+        let tiny = Fixtures.scene(width: 3, height: 40)
+        #expect(throws: ImageError.self) {
+            try _Shim.detectAprilTags(tiny, family: "tag36h11", decimate: 1, sigma: 0, refineEdges: true,
+                                      sharpening: 0.25, maxHamming: 1)
+        }
+        #expect(try MarkerDetector().detect(in: tiny).isEmpty)
+        #expect(try MarkerDetector().detect(in: Fixtures.scene(width: 10, height: 10_000)).isEmpty)
+    }
 }

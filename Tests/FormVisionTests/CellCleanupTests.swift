@@ -4,6 +4,20 @@ import Testing
 
 /// The fast sliding-window filters against the direct loop.
 @Suite struct SlidingWindowTests {
+    /// The histogram selection gives exactly what sorting gives, at every rank, with ties,
+    /// values outside 0–1 and values on bin edges.
+    @Test func orderStatisticMatchesSorting() {
+        var g = SeededGenerator(seed: 43)
+        for count in [1, 2, 5, 100, 784] {
+            var values = (0 ..< count).map { _ in Float(g.uniform(-0.1 ... 1.1)) }
+            if count > 4 { values[1] = values[0]; values[2] = 0.5; values[3] = 1; values[4] = 0 }
+            let sorted = values.sorted()
+            for rank in 0 ..< count {
+                #expect(CellExtractor.orderStatistic(values, rank: rank) == sorted[rank], "count \(count) rank \(rank)")
+            }
+        }
+    }
+
     @Test(arguments: [SlidingWindow.Operation.maximum, .minimum, .mean])
     func fastFormsMatchTheReference(_ operation: SlidingWindow.Operation) {
         var g = SeededGenerator(seed: 41)

@@ -300,7 +300,13 @@ typedef struct fv_apriltag_detection {
     double corners[8];
 } fv_apriltag_detection;
 
+/// The smallest width and height, after decimation, that `fv_apriltag_detect` accepts: libapriltag
+/// thresholds the image in tiles of this many pixels and reads out of bounds on a smaller image.
+#define FV_APRILTAG_MIN_SIDE 4
+
 /// Detects AprilTags of one family in an 8-bit gray image.
+///
+/// Fails with FV_ERR_ARGUMENT on an image smaller than FV_APRILTAG_MIN_SIDE on either side.
 ///
 /// Writes up to `capacity` detections to `detections` and the number found (which may exceed
 /// `capacity`; the rest are dropped) to `*count`. Creates and frees its detector on every call,

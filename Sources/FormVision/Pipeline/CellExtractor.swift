@@ -314,14 +314,28 @@ public struct CellExtractor: Sendable {
                 minX = min(minX, x); maxX = max(maxX, x); minY = min(minY, y); maxY = max(maxY, y)
             }
         }
-        let sorted = coverage.sorted()
-        let peak = Double(sorted[min(sorted.count - 1, sorted.count * 99 / 100)])
+        let peak = Double(orderStatistic(coverage, rank: min(coverage.count - 1, coverage.count * 99 / 100)))
         let bounds = maxX >= minX
             ? Rect(x: Double(minX) / Double(w), y: Double(minY) / Double(h),
                    width: Double(maxX - minX + 1) / Double(w), height: Double(maxY - minY + 1) / Double(h))
             : nil
         return InkStatistics(inkFraction: Double(inkPixels) / Double(w * h), inkMass: Double(mass) / Double(w * h),
                              peakInk: peak, bounds: bounds, colorfulness: inkPixels > 0 ? Double(colourSum) / Double(inkPixels) : 0)
+    }
+
+    /// The value that `values.sorted()[rank]` would give, for coverage in 0–1, without sorting:
+    /// a 1024-bin histogram finds the bin that holds the rank, and only that bin's values are
+    /// sorted. The statistics run on every training cell; a full sort was a twelfth of the time.
+    static func orderStatistic(_ values: [Float], rank: Int) -> Float {
+        precondition(rank >= 0 && rank < values.count)
+        let bins = 1024
+        func bin(_ v: Float) -> Int { min(bins - 1, max(0, Int(v * Float(bins)))) }
+        var histogram = [Int](repeating: 0, count: bins)
+        for v in values { histogram[bin(v)] += 1 }
+        var target = 0, below = 0
+        while below + histogram[target] <= rank { below += histogram[target]; target += 1 }
+        let inBin = values.filter { bin($0) == target }.sorted()
+        return inBin[rank - below]
     }
 
     /// Scales the ink's bounding box so its longer side is `digitSize` and places it in the

@@ -37,6 +37,13 @@ public struct GeometryPipeline: Sendable {
     /// - Parameter trace: Receives the stage images when enabled.
     /// - Throws: `PipelineError` when no page can be placed.
     public func run(_ photo: Image, trace: inout PipelineTrace) throws(PipelineError) -> PageGeometry {
+        guard detector.canHoldMarkers(width: photo.width, height: photo.height) else {
+            let size = detector.detectionSize(width: photo.width, height: photo.height)
+            // The side the photo's shorter side needs, at the photo's own scale.
+            let scale = Double(max(photo.width, photo.height)) / Double(max(size.width, size.height))
+            let needed = Int((Double(MarkerDetector.smallestDetectableSide) * scale).rounded(.up))
+            throw .photoTooSmall(width: photo.width, height: photo.height, minimumSide: needed)
+        }
         do {
             let gray = photo.grayscale()
             let markers = try detector.detect(in: gray)

@@ -41,6 +41,29 @@ public struct MarkerDetector: Sendable {
         self.parameters = parameters
     }
 
+    /// The shortest side, in pixels of the image handed to libapriltag, that can hold a marker:
+    /// a tag36h11 marker with its white border is 10 cells wide, and a cell needs a pixel. It is
+    /// also a floor for libapriltag itself, which thresholds in tiles of 4 pixels and reads out of
+    /// bounds on an image narrower than one tile (a 1×1 photo, or a 10×10000 strip shrunk to 2 px).
+    public static let smallestDetectableSide = 10
+
+    /// The size of the image that detection runs on: the photo shrunk to `detectionLongSide`.
+    public func detectionSize(width: Int, height: Int) -> (width: Int, height: Int) {
+        let long = max(width, height)
+        guard long > parameters.detectionLongSide else { return (width, height) }
+        let factor = Double(long) / Double(parameters.detectionLongSide)
+        return (max(1, Int((Double(width) / factor).rounded())), max(1, Int((Double(height) / factor).rounded())))
+    }
+
+    /// The smallest side a photo may have for `detect` to look for markers in it.
+    ///
+    /// A photo so elongated that its shrunk copy's shorter side falls under
+    /// `smallestDetectableSide` holds no marker either.
+    public func canHoldMarkers(width: Int, height: Int) -> Bool {
+        let size = detectionSize(width: width, height: height)
+        return min(size.width, size.height) >= Self.smallestDetectableSide
+    }
+
     /// libapriltag lists corners bottom-left, bottom-right, top-right, top-left of the upright
     /// tag; this is the permutation to top-left, top-right, bottom-right, bottom-left.
     static let cornerOrder = [3, 2, 1, 0]
@@ -51,13 +74,13 @@ public struct MarkerDetector: Sendable {
     /// - Returns: Every marker found, in photo pixels.
     public func detect(in photo: Image) throws(ImageError) -> [DetectedMarker] {
         guard photo.format == .gray8 else { throw .invalidImage(reason: "marker detection needs a gray image") }
-        let long = max(photo.width, photo.height)
+        // Too small for any marker; libapriltag must not see it (see `smallestDetectableSide`).
+        guard canHoldMarkers(width: photo.width, height: photo.height) else { return [] }
         var image = photo
         var factor = 1.0
-        if long > parameters.detectionLongSide {
-            factor = Double(long) / Double(parameters.detectionLongSide)
-            var small = Image(width: max(1, Int((Double(photo.width) / factor).rounded())),
-                              height: max(1, Int((Double(photo.height) / factor).rounded())), format: .gray8)
+        let size = detectionSize(width: photo.width, height: photo.height)
+        if size.width != photo.width || size.height != photo.height {
+            var small = Image(width: size.width, height: size.height, format: .gray8)
             try _Shim.resizeArea(photo, into: &small)
             factor = Double(photo.width) / Double(small.width)
             image = small

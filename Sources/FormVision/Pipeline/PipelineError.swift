@@ -2,6 +2,8 @@
 public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The photo could not be decoded or processed.
     case image(ImageError)
+    /// The photo is too small for a marker to fit in it, so it cannot show a form.
+    case photoTooSmall(width: Int, height: Int, minimumSide: Int)
     /// No marker of any known template was found: probably no form in the photo.
     case markersNotFound(found: Int)
     /// Markers of different templates were found in equal number.
@@ -15,6 +17,7 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
     public var kind: String {
         switch self {
         case .image(let error): error.kind
+        case .photoTooSmall: "photo_too_small"
         case .markersNotFound: "markers_not_found"
         case .ambiguousPage: "ambiguous_page"
         case .tooFewMarkers: "too_few_markers"
@@ -25,6 +28,8 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .image(let error): error.description
+        case .photoTooSmall(let width, let height, let minimumSide):
+            "the photo is \(width)×\(height) pixels: too small to hold a form (each side needs at least \(minimumSide))"
         case .markersNotFound(let found):
             "no form markers found (\(found) unrelated tags): is there a C Hasil form in the photo?"
         case .ambiguousPage(let candidates): "markers of several pages found: \(candidates.joined(separator: ", "))"
