@@ -13,6 +13,9 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "FormVision", targets: ["FormVision"]),
+        // Training and synthesis: the corpus generator, the fonts, the trainer. For the CLI, the
+        // tests and the benchmarks; a service that reads forms links `FormVision` alone.
+        .library(name: "FormVisionTraining", targets: ["FormVisionTraining"]),
         .executable(name: "formvision", targets: ["formvision"]),
     ],
     dependencies: [
@@ -38,27 +41,32 @@ let package = Package(
             dependencies: ["CFormVisionShim"],
             resources: [.copy("Resources/digit-network.fvdn")]
         ),
+        .target(
+            name: "FormVisionTraining",
+            dependencies: ["FormVision", "CFormVisionShim"]
+        ),
         .executableTarget(
             name: "formvision",
             dependencies: [
                 "FormVision",
+                "FormVisionTraining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Test helpers shared by the test targets: fixtures built in code, reference kernels.
         .target(
             name: "FormVisionTestSupport",
-            dependencies: ["FormVision"],
+            dependencies: ["FormVision", "FormVisionTraining"],
             path: "Tests/FormVisionTestSupport"
         ),
         .testTarget(
             name: "FormVisionTests",
-            dependencies: ["FormVision", "FormVisionTestSupport"]
+            dependencies: ["FormVision", "FormVisionTraining", "FormVisionTestSupport"]
         ),
         // Runs the built `formvision` executable and checks its output and exit codes.
         .testTarget(
             name: "FormVisionCLITests",
-            dependencies: ["formvision", "FormVision", "FormVisionTestSupport"]
+            dependencies: ["formvision", "FormVision", "FormVisionTraining", "FormVisionTestSupport"]
         ),
     ],
     cxxLanguageStandard: .cxx17

@@ -4,7 +4,11 @@
 # SwiftPM refuses `unsafeFlags` in a dependency resolved by version, so this catches a target
 # that needs them. It clones the current commit into a temporary folder, tags it with the
 # library's version there (the real repository is not touched), and builds a small consumer
-# package that imports FormVision and prints its version.
+# package that imports FormVision and reads a bundled sample photo with it.
+#
+# It also shows that a service linking FormVision does not compile the training and synthesis
+# code (the FormVisionTraining target: generator, fonts, trainer): no module of that name may
+# appear in the consumer's build.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 version=$(sed -n 's/.*public static let version = "\(.*\)".*/\1/p' "$repo/Sources/FormVision/FormVision.swift")
@@ -25,12 +29,20 @@ let package = Package(
     targets: [.executableTarget(name: "Consumer", dependencies: [.product(name: "FormVision", package: "FormVision")])]
 )
 PKG
+sample=$(ls "$repo"/SampleForms/photos/*.jpg | head -n 1)
 cat >"$work/Consumer/Sources/Consumer/main.swift" <<'SWIFT'
+import Foundation
 import FormVision
-let image = Image(width: 4, height: 4, fill: 200)
-let png = try ImageEncoder.png(image)
-let decoded = try ImageDecoder().decode(png)
-print("FormVision \(FormVision.version): decoded \(decoded.width)x\(decoded.height) through the shim")
+let path = CommandLine.arguments[1]
+let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+let reading = try FormReader().read(FormReader.Photo(name: path, bytes: bytes))
+let values = reading.fields.values.compactMap(\.value)
+print("FormVision \(FormVision.version): \(reading.template ?? "no template"), \(reading.status), \(values.count) values")
+guard reading.template != nil, !values.isEmpty else { exit(1) }
 SWIFT
-(cd "$work/Consumer" && swift build -q && swift run -q Consumer)
-echo "check-versioned-dependency: OK, a package depending on FormVision from: \"$version\" builds and runs"
+(cd "$work/Consumer" && swift build -q && swift run -q Consumer "$sample")
+if find "$work/Consumer/.build" -name 'FormVisionTraining*' | grep -q .; then
+  echo "check-versioned-dependency: the consumer compiled FormVisionTraining" >&2
+  exit 1
+fi
+echo "check-versioned-dependency: OK, a package depending on FormVision from: \"$version\" builds, reads a sample form, and compiles no training code"

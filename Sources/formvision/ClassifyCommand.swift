@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FormVision
+import FormVisionTraining
 
 /// `formvision classify IMAGE...`: the digit classifier on images of single boxes.
 struct ClassifyCommand: ParsableCommand {

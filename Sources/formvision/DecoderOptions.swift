@@ -1,5 +1,6 @@
 import ArgumentParser
 import FormVision
+import FormVisionTraining
 
 /// The reader's decoding parameters, for measuring them (`eval`) or overriding them (`read`).
 /// Defaults are `StationDecoder.Parameters` and `JointDecoder.Parameters`.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FormVision
+import FormVisionTraining
 
 /// `formvision eval DIR`: the reader's accuracy on a labelled corpus.
 struct EvalCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FormVision
+import FormVisionTraining
 
 /// `formvision eval-geometry DIR`: the geometry pipeline against a labelled corpus.
 struct EvalGeometryCommand: ParsableCommand {
@@ -92,11 +93,14 @@ struct EvalGeometryCommand: ParsableCommand {
             return
         }
         print("level   photos  identified  wrong  failed  retake   box error (canonical px) median / p90 / p99 / max   s/photo")
-        for level in ["scan", "phone", "hard"] + results.keys.filter({ !["scan", "phone", "hard"].contains($0) }).sorted() {
-            guard let r = results[level], let e = r.boxErrors else { continue }
+        for level in EvalReport.levelOrder(results.keys) {
+            guard let r = results[level] else { continue }
             let failed = r.failed.values.reduce(0, +), retake = r.retake.values.reduce(0, +)
-            print(String(format: "%-7@ %6d  %10d  %5d  %6d  %6d   %6.2f / %5.2f / %5.2f / %6.2f   %7.2f", level as NSString, r.photos,
-                         r.identified, r.wrongPage, failed, retake, e.median, e.p90, e.p99, e.max, r.secondsPerPhoto))
+            // A level where no photo was located still gets its row, with no box error.
+            let errors = r.boxErrors.map { e in String(format: "%6.2f / %5.2f / %5.2f / %6.2f", e.median, e.p90, e.p99, e.max) }
+                ?? "     - /     - /     - /      -"
+            print(String(format: "%-7@ %6d  %10d  %5d  %6d  %6d   %@   %7.2f", level as NSString, r.photos,
+                         r.identified, r.wrongPage, failed, retake, errors as NSString, r.secondsPerPhoto))
             if !r.failed.isEmpty { print("        failures: \(r.failed.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))") }
             if !r.retake.isEmpty { print("        retake reasons: \(r.retake.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))") }
         }

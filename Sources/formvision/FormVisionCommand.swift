@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FormVision
+import FormVisionTraining
 
 /// The `formvision` command: reads photos of KPU C Hasil tally forms.
 @main

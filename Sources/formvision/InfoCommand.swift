@@ -1,5 +1,6 @@
 import ArgumentParser
 import FormVision
+import FormVisionTraining
 
 /// `formvision info IMAGE...`: what each image is, and whether it decodes.
 struct InfoCommand: ParsableCommand {

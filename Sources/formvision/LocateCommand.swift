@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FormVision
+import FormVisionTraining
 
 /// `formvision locate IMAGE...`: where the form, its markers and every box are in each photo.
 struct LocateCommand: ParsableCommand {

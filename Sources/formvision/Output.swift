@@ -1,5 +1,6 @@
 import Foundation
 import FormVision
+import FormVisionTraining
 
 /// Writing results and messages: JSON or text on stdout, one-line messages on stderr.
 enum Output {

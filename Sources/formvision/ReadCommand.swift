@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import FormVision
+import FormVisionTraining
 
 /// `formvision read IMAGE...`: photos of forms to checked numbers, as JSON Lines.
 struct ReadCommand: ParsableCommand {

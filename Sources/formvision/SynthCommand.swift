@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FormVision
+import FormVisionTraining
 
 /// `formvision synth`: a labelled corpus of synthetic phone photos of filled-in forms.
 struct SynthCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FormVision
+import FormVisionTraining
 
 /// `formvision template ...`: the built-in form templates.
 struct TemplateCommand: ParsableCommand {

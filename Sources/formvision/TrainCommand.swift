@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FormVision
+import FormVisionTraining
 
 /// `formvision train`: trains the digit network from scratch.
 struct TrainCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import Foundation
 import FormVision
+import FormVisionTraining
 import FormVisionTestSupport
 import Testing
 
@@ -173,6 +174,27 @@ struct CLI {
             let right = try Data(contentsOf: b.appendingPathComponent(file))
             #expect(left == right, "\(file) differs")
         }
+    }
+
+    /// A level in a label is the corpus's own name for its conditions: `eval-geometry` reports
+    /// any name as given (it refused "extreme" before, failing to decode the label).
+    @Test func evalGeometryAcceptsAnyLevelName() throws {
+        try #require(FileManager.default.fileExists(atPath: Fixtures.digitsPath), "run scripts/setup.sh")
+        let directory = try Fixtures.temporaryDirectory()
+        let made = try CLI.run(["synth", "--count", "1", "--seed", "5", "--level", "scan", "--megapixels", "1",
+                                "--digits", Fixtures.digitsPath, "--out", directory.path])
+        #expect(made.status == 0, "\(made.stderr)")
+        for file in try FileManager.default.contentsOfDirectory(atPath: directory.path) where file.hasSuffix(".json") {
+            let url = directory.appendingPathComponent(file)
+            let text = try String(contentsOf: url, encoding: .utf8)
+            #expect(text.contains("\"scan\""), "\(file)")
+            try text.replacingOccurrences(of: "\"scan\"", with: "\"extreme-curl\"").write(to: url, atomically: true, encoding: .utf8)
+        }
+        let result = try CLI.run(["eval-geometry", directory.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let row = result.stdout.split(separator: "\n").first { $0.hasPrefix("extreme-curl") }
+        #expect(row != nil, "\(result.stdout)")
+        #expect(row?.split(separator: " ").dropFirst().first == "1", "one photo: \(result.stdout)")
     }
 
     @Test func synthWithoutDigitsFailsClearly() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import FormVision
+import FormVisionTraining
 import FormVisionTestSupport
 import Testing
 

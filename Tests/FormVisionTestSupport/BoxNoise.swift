@@ -1,4 +1,5 @@
 import FormVision
+import FormVisionTraining
 
 /// A model of a classifier's mistakes, to test the reader's decoding without a classifier:
 /// from what is truly written in a box, class probabilities as a flawed classifier would give

@@ -1,5 +1,6 @@
 import Foundation
 import FormVision
+import FormVisionTraining
 
 /// Test inputs built in code: synthetic images, encoded files, damaged and forged variants.
 public enum Fixtures {

@@ -2,6 +2,7 @@ import Foundation
 import FormVisionTestSupport
 import Testing
 @testable import FormVision
+@testable import FormVisionTraining
 
 /// Every kind of bad input gives its typed error, and nothing else.
 @Suite struct BadInputTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import FormVision
+@testable import FormVisionTraining
 
 /// The fast sliding-window filters against the direct loop.
 @Suite struct SlidingWindowTests {

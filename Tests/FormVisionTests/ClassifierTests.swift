@@ -2,6 +2,7 @@ import Foundation
 import FormVisionTestSupport
 import Testing
 @testable import FormVision
+@testable import FormVisionTraining
 
 @Suite struct KernelTests {
     func random(_ n: Int, _ g: inout SeededGenerator) -> [Float] { (0 ..< n).map { _ in Float(g.normal()) } }

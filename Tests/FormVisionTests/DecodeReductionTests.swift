@@ -1,6 +1,7 @@
 import FormVisionTestSupport
 import Testing
 @testable import FormVision
+@testable import FormVisionTraining
 
 /// Reduced decodes agree with a full decode shrunk by a plain box filter.
 @Suite struct DecodeReductionTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import FormVision
+@testable import FormVisionTraining
 
 @Suite struct DigitColumnsTests {
     /// Every fold splits the training columns 0–89 into training, calibration and measured

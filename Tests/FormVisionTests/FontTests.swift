@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import FormVisionTestSupport
 @testable import FormVision
+@testable import FormVisionTraining
 
 @Suite struct PolygonFillTests {
     func total(_ image: Image) -> Double { image.storage.reduce(0) { $0 + Double($1) } / 255 }

@@ -2,6 +2,7 @@ import Foundation
 import FormVisionTestSupport
 import Testing
 @testable import FormVision
+@testable import FormVisionTraining
 
 @Suite struct HomographyTests {
     let known = Homography([1.8, 0.25, 120, -0.3, 1.6, 80, 0.0004, -0.0002, 1])

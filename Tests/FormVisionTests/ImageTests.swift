@@ -1,6 +1,7 @@
 import FormVisionTestSupport
 import Testing
 @testable import FormVision
+@testable import FormVisionTraining
 
 @Suite struct ImageTests {
     /// A row stride larger than the width holds the same pixels as a packed decode.

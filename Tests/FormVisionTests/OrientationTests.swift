@@ -1,6 +1,7 @@
 import FormVisionTestSupport
 import Testing
 @testable import FormVision
+@testable import FormVisionTraining
 
 /// EXIF orientation: read from the file, applied by the shim exactly as the Swift reference maps.
 @Suite struct OrientationTests {

@@ -1,6 +1,7 @@
 import FormVisionTestSupport
 import Testing
 @testable import FormVision
+@testable import FormVisionTraining
 
 /// Every kind of PNG decodes to the 8-bit gray or RGB values it stands for.
 @Suite struct PNGVariantTests {

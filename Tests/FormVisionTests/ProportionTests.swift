@@ -1,5 +1,6 @@
 import Testing
 @testable import FormVision
+@testable import FormVisionTraining
 
 @Suite struct ProportionTests {
     /// Each bound of the Wilson interval is a root of its defining equation,

@@ -2,6 +2,7 @@ import Foundation
 import FormVisionTestSupport
 import Testing
 @testable import FormVision
+@testable import FormVisionTraining
 
 /// Class probabilities that put `p` on one class and spread the rest evenly.
 func box(_ name: String, _ p: Float = 0.999) -> [Float] {

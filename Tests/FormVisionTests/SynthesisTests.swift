@@ -2,6 +2,7 @@ import Foundation
 import FormVisionTestSupport
 import Testing
 @testable import FormVision
+@testable import FormVisionTraining
 
 @Suite struct StationTests {
     /// Every generated station satisfies every relation of its form set, page and cross-page.
@@ -141,6 +142,6 @@ extension FormTemplate.Size {
         let inside = { (p: Point) in p.x >= 0 && p.y >= 0 && p.x <= Double(photo.width) && p.y <= Double(photo.height) }
         #expect(item.label.pageCorners.allSatisfy(inside))
         #expect(item.label.fields.flatMap(\.boxes).flatMap(\.corners).allSatisfy(inside))
-        #expect(item.label.digitsSplit == .heldOut)
+        #expect(item.label.digitsSplit == HandwrittenDigits.Split.heldOut.rawValue)
     }
 }

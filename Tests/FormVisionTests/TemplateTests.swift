@@ -2,6 +2,7 @@ import Foundation
 import FormVisionTestSupport
 import Testing
 @testable import FormVision
+@testable import FormVisionTraining
 
 @Suite struct TemplateTests {
     static let catalog = TemplateCatalog.builtIn

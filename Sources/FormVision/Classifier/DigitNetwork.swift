@@ -22,16 +22,16 @@ public struct DigitNetwork: Sendable, Equatable {
         public static let conv2 = 16
         public static let hidden = 64
         public static let classes = DigitClass.allCases.count
-        static let pooled2 = conv2 * 7 * 7
+        package static let pooled2 = conv2 * 7 * 7
 
-        static let conv1Weight = 0
-        static let conv1Bias = conv1Weight + conv1 * 9
-        static let conv2Weight = conv1Bias + conv1
-        static let conv2Bias = conv2Weight + conv2 * conv1 * 9
-        static let dense1Weight = conv2Bias + conv2
-        static let dense1Bias = dense1Weight + hidden * pooled2
-        static let dense2Weight = dense1Bias + hidden
-        static let dense2Bias = dense2Weight + classes * hidden
+        package static let conv1Weight = 0
+        package static let conv1Bias = conv1Weight + conv1 * 9
+        package static let conv2Weight = conv1Bias + conv1
+        package static let conv2Bias = conv2Weight + conv2 * conv1 * 9
+        package static let dense1Weight = conv2Bias + conv2
+        package static let dense1Bias = dense1Weight + hidden * pooled2
+        package static let dense2Weight = dense1Bias + hidden
+        package static let dense2Bias = dense2Weight + classes * hidden
         /// Total number of parameters.
         public static let parameterCount = dense2Bias + classes
     }
@@ -116,31 +116,33 @@ public struct DigitNetwork: Sendable, Equatable {
 }
 
 /// The activations of one forward pass, kept for the backward pass.
-struct Workspace {
-    typealias L = DigitNetwork.Layout
-    var input = UnsafeMutablePointer<Float>.allocate(capacity: 784)
-    var conv1 = UnsafeMutablePointer<Float>.allocate(capacity: L.conv1 * 784)
-    var pool1 = UnsafeMutablePointer<Float>.allocate(capacity: L.conv1 * 196)
-    var pool1Index = UnsafeMutablePointer<Int32>.allocate(capacity: L.conv1 * 196)
-    var conv2 = UnsafeMutablePointer<Float>.allocate(capacity: L.conv2 * 196)
-    var pool2 = UnsafeMutablePointer<Float>.allocate(capacity: L.pooled2)
-    var pool2Index = UnsafeMutablePointer<Int32>.allocate(capacity: L.pooled2)
-    var hidden = UnsafeMutablePointer<Float>.allocate(capacity: L.hidden)
-    var logits = UnsafeMutablePointer<Float>.allocate(capacity: L.classes)
-    var scratch = UnsafeMutablePointer<Float>.allocate(capacity: Kernels.paddedCount(channels: L.conv1, height: 28, width: 28))
+package struct Workspace {
+    package typealias L = DigitNetwork.Layout
+    package init() {}
+
+    package var input = UnsafeMutablePointer<Float>.allocate(capacity: 784)
+    package var conv1 = UnsafeMutablePointer<Float>.allocate(capacity: L.conv1 * 784)
+    package var pool1 = UnsafeMutablePointer<Float>.allocate(capacity: L.conv1 * 196)
+    package var pool1Index = UnsafeMutablePointer<Int32>.allocate(capacity: L.conv1 * 196)
+    package var conv2 = UnsafeMutablePointer<Float>.allocate(capacity: L.conv2 * 196)
+    package var pool2 = UnsafeMutablePointer<Float>.allocate(capacity: L.pooled2)
+    package var pool2Index = UnsafeMutablePointer<Int32>.allocate(capacity: L.pooled2)
+    package var hidden = UnsafeMutablePointer<Float>.allocate(capacity: L.hidden)
+    package var logits = UnsafeMutablePointer<Float>.allocate(capacity: L.classes)
+    package var scratch = UnsafeMutablePointer<Float>.allocate(capacity: Kernels.paddedCount(channels: L.conv1, height: 28, width: 28))
     // Gradients of the activations.
-    var dConv1 = UnsafeMutablePointer<Float>.allocate(capacity: L.conv1 * 784)
-    var dPool1 = UnsafeMutablePointer<Float>.allocate(capacity: L.conv1 * 196)
-    var dConv2 = UnsafeMutablePointer<Float>.allocate(capacity: L.conv2 * 196)
-    var dPool2 = UnsafeMutablePointer<Float>.allocate(capacity: L.pooled2)
-    var dHidden = UnsafeMutablePointer<Float>.allocate(capacity: L.hidden)
-    var dLogits = UnsafeMutablePointer<Float>.allocate(capacity: L.classes)
+    package var dConv1 = UnsafeMutablePointer<Float>.allocate(capacity: L.conv1 * 784)
+    package var dPool1 = UnsafeMutablePointer<Float>.allocate(capacity: L.conv1 * 196)
+    package var dConv2 = UnsafeMutablePointer<Float>.allocate(capacity: L.conv2 * 196)
+    package var dPool2 = UnsafeMutablePointer<Float>.allocate(capacity: L.pooled2)
+    package var dHidden = UnsafeMutablePointer<Float>.allocate(capacity: L.hidden)
+    package var dLogits = UnsafeMutablePointer<Float>.allocate(capacity: L.classes)
     /// The dropout factors of the last forward pass (0 or 1 / (1 − rate)), when it had dropout.
-    var dropMask = UnsafeMutablePointer<Float>.allocate(capacity: L.pooled2)
-    var dropped = false
+    package var dropMask = UnsafeMutablePointer<Float>.allocate(capacity: L.pooled2)
+    package var dropped = false
 
     /// Frees the buffers (a workspace is used by one caller at a time and freed by it).
-    func deallocate() {
+    package func deallocate() {
         for buffer in [input, conv1, pool1, conv2, pool2, hidden, logits, scratch, dConv1, dPool1, dConv2, dPool2,
                        dHidden, dLogits, dropMask] { buffer.deallocate() }
         pool1Index.deallocate()
@@ -148,7 +150,7 @@ struct Workspace {
     }
 
     /// How a forward pass runs.
-    enum Mode {
+    package enum Mode {
         /// Scalar reference kernels, every activation and pooling index kept: gradient checks.
         case reference
         /// SIMD kernels, every activation and pooling index kept: training.
@@ -160,13 +162,18 @@ struct Workspace {
     /// Dropout on the pooled features entering dense1, for training: each is zeroed with
     /// probability `rate` and the others scaled by 1 / (1 − rate), so inference is unchanged.
     /// The features to drop are drawn from `seed`.
-    struct Dropout {
-        var rate: Float
-        var seed: UInt64
+    package struct Dropout {
+        package var rate: Float
+        package var seed: UInt64
+
+        package init(rate: Float, seed: UInt64) {
+            self.rate = rate
+            self.seed = seed
+        }
     }
 
     /// - cell (1, 28, 28) → logits (12)
-    mutating func forward(_ p: UnsafePointer<Float>, _ cell: UnsafePointer<Float>, mode: Mode, dropout: Dropout? = nil) {
+    package mutating func forward(_ p: UnsafePointer<Float>, _ cell: UnsafePointer<Float>, mode: Mode, dropout: Dropout? = nil) {
         input.update(from: cell, count: 784)
         conv(input, channels: 1, side: 28, weight: p + L.conv1Weight, bias: p + L.conv1Bias, outputs: L.conv1, into: conv1,
              reference: mode == .reference)
@@ -225,7 +232,7 @@ struct Workspace {
     /// Cross-entropy loss of the last forward pass against `label`, and its gradients added to
     /// `gradients` (same layout as the parameters).
     /// - Returns: the loss, −log p(label).
-    mutating func backward(_ p: UnsafePointer<Float>, label: Int, gradients g: UnsafeMutablePointer<Float>) -> Float {
+    package mutating func backward(_ p: UnsafePointer<Float>, label: Int, gradients g: UnsafeMutablePointer<Float>) -> Float {
         Kernels.softmax(logits, count: L.classes, into: dLogits)
         let loss = -logf(max(dLogits[label], 1e-12))
         dLogits[label] -= 1 // d(loss)/d(logits) = p − onehot

@@ -3,14 +3,14 @@
 /// Layout: activations are channel-major planes, `(C, H, W)` meaning C planes of H rows of W
 /// values. Every fast (SIMD) kernel has a plain reference twin beside it, and tests compare them.
 /// Backward passes are used only for training and stay scalar.
-enum Kernels {
+package enum Kernels {
     /// `accumulator += a × b`, lane by lane, as a multiply then an add.
     ///
     /// Not `SIMD.addProduct`: that is a fused multiply-add, and on a target without FMA
     /// instructions (the default x86-64 baseline) each lane becomes a call into libm, about 60×
     /// slower. A multiply and an add vectorise on every target.
     @inline(__always)
-    static func multiplyAdd(_ accumulator: inout SIMD8<Float>, _ a: SIMD8<Float>, _ b: SIMD8<Float>) {
+    package static func multiplyAdd(_ accumulator: inout SIMD8<Float>, _ a: SIMD8<Float>, _ b: SIMD8<Float>) {
         accumulator += a * b
     }
 
@@ -18,7 +18,7 @@ enum Kernels {
 
     /// Reference convolution.
     /// - input (C, H, W), weight (O, C, 3, 3), bias (O) → output (O, H, W)
-    static func conv3x3Reference(_ input: UnsafePointer<Float>, channels c: Int, height h: Int, width w: Int,
+    package static func conv3x3Reference(_ input: UnsafePointer<Float>, channels c: Int, height h: Int, width w: Int,
                                  weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, outputs o: Int,
                                  into output: UnsafeMutablePointer<Float>) {
         for oc in 0 ..< o {
@@ -44,7 +44,7 @@ enum Kernels {
 
     /// Fast convolution: the input is copied once into zero-padded planes whose rows are a
     /// multiple of 8 wide, then each output row is accumulated 8 columns at a time. `scratch` needs `paddedCount(channels:height:width:)` floats.
-    static func conv3x3(_ input: UnsafePointer<Float>, channels c: Int, height h: Int, width w: Int,
+    package static func conv3x3(_ input: UnsafePointer<Float>, channels c: Int, height h: Int, width w: Int,
                         weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, outputs o: Int,
                         into output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         let stride = paddedStride(width: w)
@@ -171,13 +171,13 @@ enum Kernels {
 
     /// Row stride of the padded planes: the width plus two columns of padding plus room for the
     /// last 8-wide load, rounded to 8.
-    static func paddedStride(width w: Int) -> Int { ((w + 2 + 7) / 8 + 1) * 8 }
+    package static func paddedStride(width w: Int) -> Int { ((w + 2 + 7) / 8 + 1) * 8 }
 
-    static func paddedCount(channels c: Int, height h: Int, width w: Int) -> Int { c * (h + 2) * paddedStride(width: w) }
+    package static func paddedCount(channels c: Int, height h: Int, width w: Int) -> Int { c * (h + 2) * paddedStride(width: w) }
 
     /// Gradients of the convolution. `dInput` may be nil (the first layer needs none).
     /// - input (C, H, W), dOutput (O, H, W) → dWeight (O, C, 3, 3) += , dBias (O) +=, dInput (C, H, W) +=
-    static func conv3x3Backward(_ input: UnsafePointer<Float>, channels c: Int, height h: Int, width w: Int,
+    package static func conv3x3Backward(_ input: UnsafePointer<Float>, channels c: Int, height h: Int, width w: Int,
                                 weight: UnsafePointer<Float>, outputs o: Int, dOutput: UnsafePointer<Float>,
                                 dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>,
                                 dInput: UnsafeMutablePointer<Float>?) {
@@ -209,19 +209,19 @@ enum Kernels {
     // MARK: ReLU
 
     /// x → max(0, x), in place, without branches. - values (N)
-    static func relu(_ values: UnsafeMutablePointer<Float>, count n: Int) {
+    package static func relu(_ values: UnsafeMutablePointer<Float>, count n: Int) {
         for i in 0 ..< n { values[i] = max(values[i], 0) }
     }
 
     /// dInput = dOutput where the output was positive. - output (N), gradient (N) in place
-    static func reluBackward(_ output: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>, count n: Int) {
+    package static func reluBackward(_ output: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>, count n: Int) {
         for i in 0 ..< n where output[i] <= 0 { gradient[i] = 0 }
     }
 
     // MARK: 2×2 max pooling, stride 2
 
     /// - input (C, H, W) → output (C, H/2, W/2), and the index of each maximum in the input
-    static func maxPool2(_ input: UnsafePointer<Float>, channels c: Int, height h: Int, width w: Int,
+    package static func maxPool2(_ input: UnsafePointer<Float>, channels c: Int, height h: Int, width w: Int,
                          into output: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>) {
         let (oh, ow) = (h / 2, w / 2)
         for ch in 0 ..< c {
@@ -243,7 +243,7 @@ enum Kernels {
     /// Inference twin of `relu` then `maxPool2`: max(0, max of each 2×2 block), branch-free and
     /// without the indices only training needs (ReLU and max commute).
     /// - input (C, H, W) → output (C, H/2, W/2)
-    static func reluMaxPool2(_ input: UnsafePointer<Float>, channels c: Int, height h: Int, width w: Int,
+    package static func reluMaxPool2(_ input: UnsafePointer<Float>, channels c: Int, height h: Int, width w: Int,
                              into output: UnsafeMutablePointer<Float>) {
         let (oh, ow) = (h / 2, w / 2)
         for ch in 0 ..< c {
@@ -258,7 +258,7 @@ enum Kernels {
     }
 
     /// Routes each output gradient to its maximum. - dOutput (C, H/2, W/2) → dInput (C, H, W) +=
-    static func maxPool2Backward(_ dOutput: UnsafePointer<Float>, argmax: UnsafePointer<Int32>, count n: Int,
+    package static func maxPool2Backward(_ dOutput: UnsafePointer<Float>, argmax: UnsafePointer<Int32>, count n: Int,
                                  dInput: UnsafeMutablePointer<Float>) {
         for i in 0 ..< n { dInput[Int(argmax[i])] += dOutput[i] }
     }
@@ -266,7 +266,7 @@ enum Kernels {
     // MARK: Dense
 
     /// Reference dense layer. - input (N), weight (M, N), bias (M) → output (M)
-    static func denseReference(_ input: UnsafePointer<Float>, inputs n: Int, weight: UnsafePointer<Float>,
+    package static func denseReference(_ input: UnsafePointer<Float>, inputs n: Int, weight: UnsafePointer<Float>,
                                bias: UnsafePointer<Float>, outputs m: Int, into output: UnsafeMutablePointer<Float>) {
         for j in 0 ..< m {
             var sum = bias[j]
@@ -278,7 +278,7 @@ enum Kernels {
     /// Fast dense layer: dot products 8 lanes at a time, four outputs at a time, so that four
     /// independent sums are in flight rather than one long chain of dependent adds. Each
     /// output adds its terms in the same order either way.
-    static func dense(_ input: UnsafePointer<Float>, inputs n: Int, weight: UnsafePointer<Float>,
+    package static func dense(_ input: UnsafePointer<Float>, inputs n: Int, weight: UnsafePointer<Float>,
                       bias: UnsafePointer<Float>, outputs m: Int, into output: UnsafeMutablePointer<Float>) {
         let whole = n / 8 * 8
         let x = UnsafeRawPointer(input)
@@ -322,7 +322,7 @@ enum Kernels {
     }
 
     /// - input (N), weight (M, N), dOutput (M) → dWeight (M, N) +=, dBias (M) +=, dInput (N) +=
-    static func denseBackward(_ input: UnsafePointer<Float>, inputs n: Int, weight: UnsafePointer<Float>, outputs m: Int,
+    package static func denseBackward(_ input: UnsafePointer<Float>, inputs n: Int, weight: UnsafePointer<Float>, outputs m: Int,
                               dOutput: UnsafePointer<Float>, dWeight: UnsafeMutablePointer<Float>,
                               dBias: UnsafeMutablePointer<Float>, dInput: UnsafeMutablePointer<Float>?) {
         for j in 0 ..< m {
@@ -339,7 +339,7 @@ enum Kernels {
     // MARK: Softmax and cross-entropy
 
     /// Softmax with temperature T: p_i = exp(z_i / T) / Σ exp(z_j / T), computed stably.
-    static func softmax(_ logits: UnsafePointer<Float>, count n: Int, temperature: Float = 1,
+    package static func softmax(_ logits: UnsafePointer<Float>, count n: Int, temperature: Float = 1,
                         into probabilities: UnsafeMutablePointer<Float>) {
         var largest = -Float.infinity
         for i in 0 ..< n { largest = max(largest, logits[i]) }

@@ -9,16 +9,16 @@ import Darwin
 /// Reads whole files into memory with typed errors, through POSIX calls.
 ///
 /// The size is checked against a limit before the file is read, so a huge file is never loaded.
-enum FileBytes {
+package enum FileBytes {
     /// Bytes read per `read(2)` call when the size is not known in advance (a pipe).
-    static let chunkSize = 1 << 20
+    package static let chunkSize = 1 << 20
 
     /// The bytes of the file at `path`.
     ///
     /// - Parameter limit: The largest file to read, in bytes.
     /// - Throws: `.fileNotFound`, `.unreadableFile` (permissions, a directory, an I/O error),
     ///   `.fileTooLarge`.
-    static func read(_ path: String, limit: Int) throws(ImageError) -> [UInt8] {
+    package static func read(_ path: String, limit: Int) throws(ImageError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         if descriptor < 0 {
             let code = errno

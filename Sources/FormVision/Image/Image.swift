@@ -30,7 +30,7 @@ public struct Image: Sendable {
     /// Bytes from the start of one row to the start of the next; at least `width * channels`.
     public private(set) var rowStride: Int
     /// The bytes, `rowStride * height` of them or more (a reused buffer may be larger).
-    public internal(set) var storage: [UInt8]
+    public package(set) var storage: [UInt8]
 
     /// Bytes per pixel.
     public var channels: Int { format.channels }

@@ -159,7 +159,7 @@ public struct CellExtractor: Sendable {
 
     /// The ink statistics of a coverage map and its normalised 28 × 28 cell (all paper when
     /// there is no ink). `colour` is nil for maps that carry no colour (statistics then say 0).
-    func normalisedCell(_ coverage: [Float], colour: [Float]?, width w: Int, height h: Int)
+    package func normalisedCell(_ coverage: [Float], colour: [Float]?, width w: Int, height h: Int)
         -> (pixels: [UInt8], statistics: InkStatistics) {
         let statistics = Self.statistics(coverage, colour: colour ?? [Float](repeating: 0, count: w * h), width: w,
                                          height: h, threshold: Float(parameters.inkThreshold))
@@ -195,7 +195,7 @@ public struct CellExtractor: Sendable {
     }
 
     /// Clears rows and columns near the cell's edges that are mostly ink: box-line leftovers.
-    func clearLineFragments(_ coverage: inout [Float], width w: Int, height h: Int) {
+    package func clearLineFragments(_ coverage: inout [Float], width w: Int, height h: Int) {
         let bandX = max(1, Int(Double(w) * parameters.edgeBand)), bandY = max(1, Int(Double(h) * parameters.edgeBand))
         let limit = Float(parameters.lineCoverage)
         for y in Array(0 ..< bandY) + Array(h - bandY ..< h) {
@@ -233,7 +233,7 @@ public struct CellExtractor: Sendable {
     ///   `fragmentLength` of it (a printed line inside a crop, not touching the crop's edge).
     /// A fragment shorter than `fragmentLength` stays when it comes within `fragmentKeepGap`
     /// of the other ink.
-    func clearEdgeFragments(_ coverage: inout [Float], width w: Int, height h: Int) {
+    package func clearEdgeFragments(_ coverage: inout [Float], width w: Int, height h: Int) {
         guard w >= 4, h >= 4 else { return }
         let threshold = Float(parameters.inkThreshold)
         let components = InkComponents(coverage, width: w, height: h, threshold: threshold)
@@ -475,11 +475,11 @@ struct InkComponents {
 
 /// Resampling: by exact area overlap when shrinking (each target pixel is the mean of the
 /// source area it covers), bilinear when enlarging (so a small digit is not made of blocks).
-enum AreaResampler {
+package enum AreaResampler {
     /// - Parameters:
     ///   - crop: The source rectangle (x, y, width, height) in pixels.
     ///   - to: Target width and height.
-    static func resample(_ source: [Float], width: Int, height: Int, crop: (Int, Int, Int, Int),
+    package static func resample(_ source: [Float], width: Int, height: Int, crop: (Int, Int, Int, Int),
                          to size: (Int, Int)) -> [Float] {
         let (cx, cy, cw, ch) = crop
         let (tw, th) = size
@@ -507,7 +507,7 @@ enum AreaResampler {
     /// For each target index, the source indices it draws on and their weights. Shrinking:
     /// the overlap of the target pixel's footprint with each source pixel. Enlarging: linear
     /// interpolation between the two source pixels around the target pixel's centre.
-    static func weights(from n: Int, to m: Int) -> [[(Int, Float)]] {
+    package static func weights(from n: Int, to m: Int) -> [[(Int, Float)]] {
         let ratio = Double(n) / Double(m)
         return (0 ..< m).map { t in
             if ratio < 1 {

@@ -76,8 +76,8 @@ public struct GeometryPipeline: Sendable {
 }
 
 /// Debug pictures of the stages.
-enum DebugDrawing {
-    static func markers(_ markers: [DetectedMarker], on photo: Image) throws(ImageError) -> Image {
+package enum DebugDrawing {
+    package static func markers(_ markers: [DetectedMarker], on photo: Image) throws(ImageError) -> Image {
         var image = photo
         let thickness = max(2, Double(max(photo.width, photo.height)) / 600)
         for marker in markers {
@@ -89,7 +89,7 @@ enum DebugDrawing {
         return image
     }
 
-    static func boxes(_ fields: [LocatedField], on page: Image) throws(ImageError) -> Image {
+    package static func boxes(_ fields: [LocatedField], on page: Image) throws(ImageError) -> Image {
         var image = page
         for field in fields {
             for box in field.boxes {
@@ -102,7 +102,7 @@ enum DebugDrawing {
 
     /// The cells as a mosaic: one field per row segment, its boxes side by side, six fields a
     /// row, ink dark on white with a gray gap between fields.
-    static func mosaic(_ cells: [[CellImage]]) -> Image {
+    package static func mosaic(_ cells: [[CellImage]]) -> Image {
         let side = CellImage.side, gap = 6, perRow = 6
         let fieldWidth = 3 * side + gap
         let rows = (cells.count + perRow - 1) / perRow
@@ -118,7 +118,7 @@ enum DebugDrawing {
         return image
     }
 
-    static func polygon(_ corners: [Point], on image: inout Image, thickness: Double, color: [UInt8]) throws(ImageError) {
+    package static func polygon(_ corners: [Point], on image: inout Image, thickness: Double, color: [UInt8]) throws(ImageError) {
         for i in corners.indices {
             let a = corners[i] - Point(0.5, 0.5), b = corners[(i + 1) % corners.count] - Point(0.5, 0.5)
             try _Shim.drawLine(&image, from: a, to: b, thickness: thickness, color: color)

@@ -5,9 +5,9 @@ import CFormVisionShim
 /// Each wrapper checks nothing the C function checks itself; it passes buffers with explicit
 /// sizes and strides, and turns the C status into an `ImageError` in one place, `check`.
 /// Nothing outside this file calls the shim.
-enum _Shim {
+package enum _Shim {
     /// PNG colour types, as in the IHDR chunk (mirrors `fv_png_color_type`).
-    enum PNGColorType: Int32 {
+    package enum PNGColorType: Int32 {
         case gray = 0
         case rgb = 2
         case palette = 3
@@ -28,7 +28,7 @@ enum _Shim {
     /// Turns a shim status into a thrown error.
     ///
     /// - Parameter format: The format being decoded, for the error; nil for operations on pixels.
-    static func check(_ status: fv_status, _ error: fv_error, format: ImageFormat?) throws(ImageError) {
+    package static func check(_ status: fv_status, _ error: fv_error, format: ImageFormat?) throws(ImageError) {
         if status == FV_OK { return }
         let message = withUnsafeBytes(of: error.message) { raw in
             String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
@@ -51,7 +51,7 @@ enum _Shim {
     // MARK: JPEG
 
     /// The corresponding C function is `fv_jpeg_read_header`.
-    static func jpegReadHeader(_ bytes: UnsafeRawBufferPointer, reduction: Int) throws(ImageError) -> fv_jpeg_info {
+    package static func jpegReadHeader(_ bytes: UnsafeRawBufferPointer, reduction: Int) throws(ImageError) -> fv_jpeg_info {
         var info = fv_jpeg_info()
         var error = fv_error()
         let status = fv_jpeg_read_header(base(bytes), bytes.count, Int32(reduction), &info, &error)
@@ -60,7 +60,7 @@ enum _Shim {
     }
 
     /// The corresponding C function is `fv_jpeg_decode`.
-    static func jpegDecode(_ bytes: UnsafeRawBufferPointer, reduction: Int, into pixels: UnsafeMutableRawBufferPointer,
+    package static func jpegDecode(_ bytes: UnsafeRawBufferPointer, reduction: Int, into pixels: UnsafeMutableRawBufferPointer,
                            width: Int, height: Int, stride: Int, channels: Int) throws(ImageError) {
         precondition(pixels.count >= stride * height)
         var error = fv_error()
@@ -71,7 +71,7 @@ enum _Shim {
     }
 
     /// The corresponding C function is `fv_jpeg_encode`.
-    static func jpegEncode(_ pixels: UnsafeRawBufferPointer, width: Int, height: Int, stride: Int, channels: Int,
+    package static func jpegEncode(_ pixels: UnsafeRawBufferPointer, width: Int, height: Int, stride: Int, channels: Int,
                            quality: Int, app1: [UInt8]) throws(ImageError) -> [UInt8] {
         var error = fv_error()
         var output: UnsafeMutablePointer<UInt8>? = nil
@@ -88,7 +88,7 @@ enum _Shim {
     // MARK: PNG
 
     /// The corresponding C function is `fv_png_read_header`.
-    static func pngReadHeader(_ bytes: UnsafeRawBufferPointer) throws(ImageError) -> fv_png_info {
+    package static func pngReadHeader(_ bytes: UnsafeRawBufferPointer) throws(ImageError) -> fv_png_info {
         var info = fv_png_info()
         var error = fv_error()
         let status = fv_png_read_header(base(bytes), bytes.count, &info, &error)
@@ -97,7 +97,7 @@ enum _Shim {
     }
 
     /// The corresponding C function is `fv_png_decode`.
-    static func pngDecode(_ bytes: UnsafeRawBufferPointer, background: UInt8, into pixels: UnsafeMutableRawBufferPointer,
+    package static func pngDecode(_ bytes: UnsafeRawBufferPointer, background: UInt8, into pixels: UnsafeMutableRawBufferPointer,
                           width: Int, height: Int, stride: Int, channels: Int) throws(ImageError) {
         precondition(pixels.count >= stride * height)
         var error = fv_error()
@@ -112,7 +112,7 @@ enum _Shim {
     /// - Parameters:
     ///   - bitDepth: 8 or 16; 16-bit samples are big-endian byte pairs.
     ///   - palette: RGB triples, for `FV_PNG_PALETTE` only.
-    static func pngEncode(_ pixels: UnsafeRawBufferPointer, width: Int, height: Int, stride: Int,
+    package static func pngEncode(_ pixels: UnsafeRawBufferPointer, width: Int, height: Int, stride: Int,
                           colorType: PNGColorType, bitDepth: Int, palette: [UInt8] = [],
                           compression: Int, interlaced: Bool = false) throws(ImageError) -> [UInt8] {
         var error = fv_error()
@@ -131,7 +131,7 @@ enum _Shim {
     // MARK: Pixel operations
 
     /// The corresponding C function is `fv_orient`.
-    static func orient(_ source: Image, orientation: Int, into destination: inout Image) throws(ImageError) {
+    package static func orient(_ source: Image, orientation: Int, into destination: inout Image) throws(ImageError) {
         var error = fv_error()
         let status = source.storage.withUnsafeBufferPointer { src in
             destination.storage.withUnsafeMutableBufferPointer { dst in
@@ -144,7 +144,7 @@ enum _Shim {
     }
 
     /// Interpolation for resizes and warps (mirrors `fv_interpolation`).
-    enum Interpolation: Int32 {
+    package enum Interpolation: Int32 {
         case nearest = 0
         case linear = 1
         case cubic = 2
@@ -177,7 +177,7 @@ enum _Shim {
     }
 
     /// The corresponding C function is `fv_resize`.
-    static func resize(_ source: Image, into destination: inout Image, interpolation: Interpolation) throws(ImageError) {
+    package static func resize(_ source: Image, into destination: inout Image, interpolation: Interpolation) throws(ImageError) {
         let (dw, dh, ds) = (Int32(destination.width), Int32(destination.height), destination.rowStride)
         try transform(source, into: &destination) { src, dst, error in
             fv_resize(src, Int32(source.width), Int32(source.height), source.rowStride, Int32(source.channels),
@@ -186,12 +186,12 @@ enum _Shim {
     }
 
     /// Resizes by area averaging (the right filter for shrinking).
-    static func resizeArea(_ source: Image, into destination: inout Image) throws(ImageError) {
+    package static func resizeArea(_ source: Image, into destination: inout Image) throws(ImageError) {
         try resize(source, into: &destination, interpolation: .area)
     }
 
     /// The corresponding C function is `fv_warp_affine`. `matrix` maps source pixels to destination pixels.
-    static func warpAffine(_ source: Image, matrix: [Double], interpolation: Interpolation, border: UInt8,
+    package static func warpAffine(_ source: Image, matrix: [Double], interpolation: Interpolation, border: UInt8,
                            into destination: inout Image) throws(ImageError) {
         precondition(matrix.count == 6)
         let (dw, dh, ds) = (Int32(destination.width), Int32(destination.height), destination.rowStride)
@@ -202,7 +202,7 @@ enum _Shim {
     }
 
     /// The corresponding C function is `fv_warp_perspective`. `homography` maps source pixels to destination pixels.
-    static func warpPerspective(_ source: Image, homography: Homography, interpolation: Interpolation, border: UInt8,
+    package static func warpPerspective(_ source: Image, homography: Homography, interpolation: Interpolation, border: UInt8,
                                 into destination: inout Image) throws(ImageError) {
         let (dw, dh, ds) = (Int32(destination.width), Int32(destination.height), destination.rowStride)
         try transform(source, into: &destination) { src, dst, error in
@@ -214,7 +214,7 @@ enum _Shim {
 
     /// The corresponding C function is `fv_remap`. The maps hold source coordinates for every
     /// destination pixel, row-major, `destination.width` floats a row.
-    static func remap(_ source: Image, mapX: [Float], mapY: [Float], interpolation: Interpolation, border: UInt8,
+    package static func remap(_ source: Image, mapX: [Float], mapY: [Float], interpolation: Interpolation, border: UInt8,
                       into destination: inout Image) throws(ImageError) {
         let count = destination.width * destination.height
         guard mapX.count >= count, mapY.count >= count else { throw .invalidImage(reason: "remap maps too small") }
@@ -232,13 +232,13 @@ enum _Shim {
     }
 
     /// The corresponding C function is `fv_gaussian_blur`.
-    static func gaussianBlur(_ image: inout Image, sigma: Double) throws(ImageError) {
+    package static func gaussianBlur(_ image: inout Image, sigma: Double) throws(ImageError) {
         let (w, h, s, c) = (Int32(image.width), Int32(image.height), image.rowStride, Int32(image.channels))
         try inPlace(&image) { pixels, error in fv_gaussian_blur(pixels, pixels, w, h, s, c, sigma, error) }
     }
 
     /// The corresponding C function is `fv_filter`.
-    static func filter(_ image: inout Image, kernel: [Float], width kernelWidth: Int, height kernelHeight: Int) throws(ImageError) {
+    package static func filter(_ image: inout Image, kernel: [Float], width kernelWidth: Int, height kernelHeight: Int) throws(ImageError) {
         precondition(kernel.count == kernelWidth * kernelHeight)
         let (w, h, s, c) = (Int32(image.width), Int32(image.height), image.rowStride, Int32(image.channels))
         try inPlace(&image) { pixels, error in
@@ -249,7 +249,7 @@ enum _Shim {
     // MARK: Drawing
 
     /// The corresponding C function is `fv_draw_line`. `color` has one byte per channel.
-    static func drawLine(_ image: inout Image, from a: Point, to b: Point, thickness: Double, color: [UInt8]) throws(ImageError) {
+    package static func drawLine(_ image: inout Image, from a: Point, to b: Point, thickness: Double, color: [UInt8]) throws(ImageError) {
         precondition(color.count == image.channels)
         let (w, h, s, c) = (Int32(image.width), Int32(image.height), image.rowStride, Int32(image.channels))
         try inPlace(&image) { pixels, error in
@@ -258,7 +258,7 @@ enum _Shim {
     }
 
     /// The corresponding C function is `fv_fill_polygon`.
-    static func fillPolygon(_ image: inout Image, _ points: [Point], color: [UInt8]) throws(ImageError) {
+    package static func fillPolygon(_ image: inout Image, _ points: [Point], color: [UInt8]) throws(ImageError) {
         precondition(color.count == image.channels)
         let xy = points.flatMap { [$0.x, $0.y] }
         let (w, h, s, c) = (Int32(image.width), Int32(image.height), image.rowStride, Int32(image.channels))
@@ -268,7 +268,7 @@ enum _Shim {
     }
 
     /// Fonts (mirrors `fv_font`; add `italic` to a face's raw value for its italic form).
-    enum Font: Int32, CaseIterable {
+    package enum Font: Int32, CaseIterable {
         case sans = 0
         case sansBold = 1
         case plain = 2
@@ -281,7 +281,7 @@ enum _Shim {
     }
 
     /// The corresponding C function is `fv_text_extent`.
-    static func textExtent(_ text: String, font: Font, italic: Bool = false, scale: Double,
+    package static func textExtent(_ text: String, font: Font, italic: Bool = false, scale: Double,
                            thickness: Int) throws(ImageError) -> (width: Double, capHeight: Double) {
         var width = 0.0, height = 0.0
         var error = fv_error()
@@ -292,7 +292,7 @@ enum _Shim {
     }
 
     /// The corresponding C function is `fv_draw_text`.
-    static func drawText(_ image: inout Image, _ text: String, baseline: Point, font: Font, italic: Bool = false,
+    package static func drawText(_ image: inout Image, _ text: String, baseline: Point, font: Font, italic: Bool = false,
                          scale: Double, thickness: Int, color: [UInt8]) throws(ImageError) {
         precondition(color.count == image.channels)
         let (w, h, s, c) = (Int32(image.width), Int32(image.height), image.rowStride, Int32(image.channels))
@@ -306,7 +306,7 @@ enum _Shim {
 
     /// The corresponding C function is `fv_apriltag_render`. Returns the cells (0 black, 255
     /// white) with the quiet border, the side in cells, and the black square's side in cells.
-    static func aprilTagCells(family: String, id: Int) throws(ImageError) -> (cells: [UInt8], side: Int, border: Int) {
+    package static func aprilTagCells(family: String, id: Int) throws(ImageError) -> (cells: [UInt8], side: Int, border: Int) {
         var cells = [UInt8](repeating: 0, count: 256)
         var side: Int32 = 0, border: Int32 = 0
         var error = fv_error()
@@ -317,7 +317,7 @@ enum _Shim {
 
     /// The corresponding C function is `fv_find_quadrilaterals`. Corners are in our pixel
     /// convention (centres at +0.5), in contour order; largest quad first.
-    static func findQuadrilaterals(_ image: Image, threshold: Double?, epsilonFraction: Double,
+    package static func findQuadrilaterals(_ image: Image, threshold: Double?, epsilonFraction: Double,
                                    minimumAreaFraction: Double, capacity: Int = 8) throws(ImageError) -> [[Point]] {
         guard image.format == .gray8, !image.isEmpty else { throw .invalidImage(reason: "quad finding needs a gray image") }
         var quads = [Double](repeating: 0, count: 8 * capacity)
@@ -335,16 +335,16 @@ enum _Shim {
     }
 
     /// A tag as the shim reports it: libapriltag's corner order and pixel convention.
-    struct AprilTagDetection {
-        var id: Int
-        var hamming: Int
-        var decisionMargin: Double
-        var center: Point
-        var corners: [Point]
+    package struct AprilTagDetection {
+        package var id: Int
+        package var hamming: Int
+        package var decisionMargin: Double
+        package var center: Point
+        package var corners: [Point]
     }
 
     /// The corresponding C function is `fv_apriltag_detect`.
-    static func detectAprilTags(_ image: Image, family: String, decimate: Double, sigma: Double, refineEdges: Bool,
+    package static func detectAprilTags(_ image: Image, family: String, decimate: Double, sigma: Double, refineEdges: Bool,
                                 sharpening: Double, maxHamming: Int, capacity: Int = 64) throws(ImageError) -> [AprilTagDetection] {
         guard image.format == .gray8, !image.isEmpty else { throw .invalidImage(reason: "tag detection needs a gray image") }
         var settings = fv_apriltag_settings(decimate: Float(decimate), sigma: Float(sigma), refine_edges: refineEdges ? 1 : 0,
@@ -367,5 +367,5 @@ enum _Shim {
     }
 
     /// The corresponding C function is `fv_opencv_version`.
-    static func openCVVersion() -> String { String(cString: fv_opencv_version()) }
+    package static func openCVVersion() -> String { String(cString: fv_opencv_version()) }
 }

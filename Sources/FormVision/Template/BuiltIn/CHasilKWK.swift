@@ -7,9 +7,9 @@
 /// n − 1 is page 2 with n candidate pairs (2…6), and position runs top-left, top-right,
 /// bottom-right, bottom-left, middle-left, middle-right. So any one marker tells the page, the
 /// variant and where on the page it is.
-enum CHasilKWK {
+package enum CHasilKWK {
     /// Layout constants, in mm.
-    enum Layout {
+    package enum Layout {
         static let page = FormTemplate.Size.a4
         static let markerSize = 12.0
         /// Distance from the page edge to a marker's centre.
@@ -31,17 +31,17 @@ enum CHasilKWK {
         static let family = "tag36h11"
         static let pairs = 2 ... 6
         /// At most 600 voters on one Pilkada 2024 roll (DOMAIN.md).
-        static let maximumVoters = 600
+        package static let maximumVoters = 600
     }
 
-    static let family = "c-hasil-kwk"
+    package static let family = "c-hasil-kwk"
 
-    static func formSetID(pairs: Int) -> String { "\(family)-\(pairs)" }
+    package static func formSetID(pairs: Int) -> String { "\(family)-\(pairs)" }
 
     /// The marker variant of a page: 0 for page 1, pairs − 1 for page 2.
-    static func variant(page: Int, pairs: Int) -> Int { page == 1 ? 0 : pairs - 1 }
+    package static func variant(page: Int, pairs: Int) -> Int { page == 1 ? 0 : pairs - 1 }
 
-    static func formSet(pairs: Int) -> FormSet {
+    package static func formSet(pairs: Int) -> FormSet {
         let id = formSetID(pairs: pairs)
         let page1 = administrationPage
         let page2 = votesPage(pairs: pairs)
@@ -58,7 +58,7 @@ enum CHasilKWK {
 
     // MARK: Markers
 
-    static func markers(variant: Int) -> [FormTemplate.Marker] {
+    package static func markers(variant: Int) -> [FormTemplate.Marker] {
         let (w, h, inset) = (Layout.page.width, Layout.page.height, Layout.markerInset)
         let centres = [
             Point(inset, inset), Point(w - inset, inset), Point(w - inset, h - inset), Point(inset, h - inset),
@@ -72,7 +72,7 @@ enum CHasilKWK {
     // MARK: Drawing helpers
 
     /// Builds the fields and the printing of a page from top to bottom.
-    struct PageBuilder {
+    package struct PageBuilder {
         var fields: [FormTemplate.Field] = []
         var printing = FormTemplate.Printing()
         var y: Double
@@ -129,7 +129,7 @@ enum CHasilKWK {
         }
     }
 
-    static func header(_ builder: inout PageBuilder, pageNumber: Int) {
+    package static func header(_ builder: inout PageBuilder, pageNumber: Int) {
         let centre = Layout.page.width / 2
         builder.text("MODEL C.HASIL-KWK", x: centre, y: 15, size: 3.6, bold: true, alignment: .center)
         builder.text("BERITA ACARA DAN SERTIFIKAT HASIL PENGHITUNGAN SUARA", x: centre, y: 21, size: 2.8, bold: true,
@@ -150,9 +150,9 @@ enum CHasilKWK {
     // MARK: Page 1
 
     /// Page 1 is the same for every number of pairs.
-    static let administrationPage = makeAdministrationPage()
+    package static let administrationPage = makeAdministrationPage()
 
-    static func makeAdministrationPage() -> FormTemplate {
+    package static func makeAdministrationPage() -> FormTemplate {
         var b = PageBuilder(top: 0)
         header(&b, pageNumber: 1)
         let numberLeft = Layout.tableRight - 3 * Layout.numberColumn
@@ -234,7 +234,7 @@ enum CHasilKWK {
 
     // MARK: Page 2
 
-    static func votesPage(pairs: Int) -> FormTemplate {
+    package static func votesPage(pairs: Int) -> FormTemplate {
         var b = PageBuilder(top: 0)
         header(&b, pageNumber: 2)
         let numberLeft = Layout.tableRight - Layout.numberColumn - 8

@@ -4,6 +4,7 @@
 /// the next station. With a family id ("c-hasil-kwk") each station draws its number of
 /// candidate pairs; with a form set id all stations use that set; with a page template id only
 /// that page is made.
+import FormVision
 public struct CorpusPlan: Sendable {
     public struct Entry: Sendable, Equatable {
         public var index: Int

@@ -2,6 +2,7 @@
 ///
 /// Marks are drawn into it (digit images warped into place, pen strokes), and then it is laid
 /// onto the page in one pass with the pen's colour.
+import FormVision
 struct InkCanvas {
     /// Where a digit goes in its box.
     enum Placement {

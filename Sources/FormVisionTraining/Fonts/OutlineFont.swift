@@ -1,6 +1,7 @@
 /// The outline of one glyph: closed polygons in font units, y up, curves flattened.
 ///
 /// Filled with the non-zero winding rule, as both TrueType and CFF fonts are meant to be.
+import FormVision
 public struct GlyphOutline: Sendable, Equatable {
     /// Closed contours; the last point joins back to the first.
     public var contours: [[Point]]

@@ -4,6 +4,7 @@
 /// the global subroutines. Hints are parsed only to skip them (hintmask lengths depend on the
 /// stem count). CID-keyed fonts (with FDArray/FDSelect) are not read: none of Debian's
 /// handwriting fonts is one.
+import FormVision
 struct CFFOutlines: Sendable {
     let cff: FontBytes
     let charStrings: [Range<Int>]

@@ -1,4 +1,5 @@
 /// A typeface for digit styles: Hershey's vector faces, which OpenCV draws.
+import FormVision
 public struct DigitStyle: Sendable, Equatable, CustomStringConvertible {
     let font: _Shim.Font
     let italic: Bool

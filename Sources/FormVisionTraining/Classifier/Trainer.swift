@@ -1,3 +1,4 @@
+import FormVision
 import Dispatch
 
 /// Trains the digit network with Adam on freshly generated samples every epoch.

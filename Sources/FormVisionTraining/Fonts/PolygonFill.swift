@@ -8,6 +8,7 @@
 ///
 /// Coordinates are pixels with the origin at the image's top-left corner, y down; pixel (x, y)
 /// covers [x, x + 1) × [y, y + 1).
+import FormVision
 enum PolygonFill {
     /// Vertical samples per pixel row: 5 gives 6 coverage levels per row, plenty once the
     /// horizontal coverage is exact.

@@ -10,6 +10,7 @@
 ///
 /// Some variants are held out of training (`Split.heldOut`), as a style test in the way the
 /// held-out fonts are: each is a way of writing a digit the network never saw drawn.
+import FormVision
 public enum StrokeDigits {
     public enum Split: String, Sendable, CaseIterable {
         case training

@@ -1,4 +1,5 @@
 /// Why a font file could not be read.
+import FormVision
 public enum FontError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The file could not be opened or read.
     case unreadableFile(path: String, reason: String)

@@ -3,6 +3,7 @@
 ///
 /// The same seed gives the same numbers, the same pixels and the same labels, on any machine
 /// and in any order of generation, because every item draws from its own generator.
+import FormVision
 public struct Synthesizer: Sendable {
     /// Digits the writers use.
     public var digits: HandwrittenDigits
@@ -92,8 +93,8 @@ public struct Synthesizer: Sendable {
         let pixelsPerMM = plan.project(centre).distance(to: plan.project(centre + Point(1, 0)))
         return PhotoLabel(
             schemaVersion: PhotoLabel.currentSchemaVersion, image: name, formSet: formSet.id, template: template.id,
-            page: template.page, station: String(format: "TPS-%016llx", stationSeed), level: level, seed: photoSeed,
-            digitsSplit: digits.split,
+            page: template.page, station: String(format: "TPS-%016llx", stationSeed), level: level.rawValue, seed: photoSeed,
+            digitsSplit: digits.split.rawValue,
             photo: .init(width: plan.width, height: plan.height, orientation: plan.orientation.rawValue,
                          jpegQuality: plan.jpegQuality),
             conditions: .init(background: plan.background.rawValue, folds: plan.folds.count, curl: plan.curl != nil,

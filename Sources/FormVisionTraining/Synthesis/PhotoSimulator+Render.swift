@@ -1,3 +1,4 @@
+import FormVision
 extension PhotoSimulator {
     /// Light and texture fields are computed on a grid this many times coarser than the photo,
     /// then upsampled: they vary slowly, and this keeps a 12 MP photo fast.

@@ -8,6 +8,7 @@
 /// The Japanese fonts `kiloji` and `yusei-magic` are here for their Latin digits, which are
 /// handwritten like the rest. The Korean pen and brush hands of `fonts-nanum-extra` and
 /// `fonts-unfonts-extra` were tried the same way and not kept (README, "The digit classifier").
+import FormVision
 public struct HandwritingFont: Sendable, Equatable, CustomStringConvertible {
     public enum Role: String, Sendable, CaseIterable {
         case training

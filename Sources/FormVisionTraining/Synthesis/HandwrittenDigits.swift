@@ -6,6 +6,7 @@
 /// columns 90–99 of every row are held out (500 digits, 50 per class) and columns 0–89 are for
 /// training (4,500 digits). Corpora that measure accuracy write only held-out digits, and no
 /// model may train on them. `scripts/setup.sh` extracts the file from Debian's opencv-doc.
+import FormVision
 public struct HandwrittenDigits: Sendable {
     /// One 20×20 digit: `pixels` row-major, 0 = paper, 255 = ink.
     public struct Sample: Sendable, Equatable {

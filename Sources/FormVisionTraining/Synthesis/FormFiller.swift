@@ -1,4 +1,5 @@
 /// The truth of one field of a filled form.
+import FormVision
 public struct FieldTruth: Sendable, Equatable, Codable {
     public var name: String
     public var value: Int

@@ -1,4 +1,5 @@
 /// How hard the simulated photo conditions are.
+import FormVision
 public enum PhotoLevel: String, Sendable, Equatable, Codable, CaseIterable, CustomStringConvertible {
     /// Flat and clean, like a scanner or a phone held square above the page in good light.
     case scan

@@ -4,6 +4,7 @@
 /// points in a row imply an on-curve point halfway between them, and each off-curve point is
 /// the control point of a quadratic Bézier. A composite glyph places other glyphs with an
 /// offset and an optional 2×2 transform.
+import FormVision
 struct TrueTypeOutlines: Sendable {
     let glyf: FontBytes
     /// Start of each glyph in `glyf`, `glyphCount + 1` entries.
