@@ -41,9 +41,20 @@ let package = Package(
             dependencies: ["CFormVisionShim"],
             resources: [.copy("Resources/digit-network.fvdn")]
         ),
+        // FreeType, for the training fonts only.
+        .systemLibrary(
+            name: "CFreeType",
+            pkgConfig: "freetype2",
+            providers: [.apt(["libfreetype-dev"]), .brew(["freetype"])]
+        ),
+        // Glyph outlines through FreeType, in the shim's conventions; only the training target links it.
+        .target(
+            name: "CFormVisionFontShim",
+            dependencies: ["CFormVisionShim", "CFreeType"]
+        ),
         .target(
             name: "FormVisionTraining",
-            dependencies: ["FormVision", "CFormVisionShim"]
+            dependencies: ["FormVision", "CFormVisionShim", "CFormVisionFontShim"]
         ),
         .executableTarget(
             name: "formvision",

@@ -19,6 +19,7 @@ DEBIAN_PACKAGES=(
   libopencv-core-dev    # cv::Mat and friends
   libopencv-imgproc-dev # warps, resizes, thresholds, contours
   libapriltag-dev       # the reference AprilTag detector for the fiducial markers
+  libfreetype-dev       # glyph outlines of the training fonts (the training target only)
   # Handwriting fonts: digit styles for training the classifier and the held-out style test
   # (see Sources/FormVision/Fonts/HandwritingFonts.swift; 20 MB of packages, most of it the
   # Japanese fonts kiloji and yusei-magic, whose Latin digits are handwritten too).

@@ -3,6 +3,7 @@ import Testing
 import FormVisionTestSupport
 @testable import FormVision
 @testable import FormVisionTraining
+import CFormVisionFontShim
 
 @Suite struct PolygonFillTests {
     func total(_ image: Image) -> Double { image.storage.reduce(0) { $0 + Double($1) } / 255 }
@@ -47,18 +48,22 @@ import FormVisionTestSupport
     }
 }
 
-@Suite struct TrueTypeContourTests {
+@Suite struct OutlineContourTests {
+    typealias P = (point: Point, tag: fv_outline_tag)
+    func on(_ x: Double, _ y: Double) -> P { (Point(x, y), FV_OUTLINE_ON) }
+    func conic(_ x: Double, _ y: Double) -> P { (Point(x, y), FV_OUTLINE_CONIC) }
+    func cubic(_ x: Double, _ y: Double) -> P { (Point(x, y), FV_OUTLINE_CUBIC) }
+
     /// On-curve points only: the polygon is the points themselves.
-    @Test func straightContour() {
-        let square = [(Point(0, 0), true), (Point(10, 0), true), (Point(10, 10), true), (Point(0, 10), true)]
-        #expect(TrueTypeOutlines.flatten(square.map { (point: $0.0, on: $0.1) }) == [Point(0, 0), Point(10, 0), Point(10, 10), Point(0, 10)])
+    @Test func straightContour() throws {
+        let square = [on(0, 0), on(10, 0), on(10, 10), on(0, 10)]
+        #expect(try OutlineContour.flatten(square) == [Point(0, 0), Point(10, 0), Point(10, 10), Point(0, 10)])
     }
 
-    /// Four off-curve points on a square's corners imply on-curve midpoints: the curve is a
-    /// closed loop through the edge midpoints, inside the square and around its centre.
-    @Test func allOffCurveContourIsClosedAndSmooth() {
-        let corners = [Point(0, 0), Point(10, 0), Point(10, 10), Point(0, 10)].map { (point: $0, on: false) }
-        let polygon = TrueTypeOutlines.flatten(corners)
+    /// Four conic points on a square's corners imply on-curve midpoints: the curve is a closed
+    /// loop through the edge midpoints, inside the square and around its centre.
+    @Test func allConicContourIsClosedAndSmooth() throws {
+        let polygon = try OutlineContour.flatten([conic(0, 0), conic(10, 0), conic(10, 10), conic(0, 10)])
         #expect(polygon.count == 4 * OutlineFont.segmentsPerCurve)
         for p in polygon {
             let r = p.distance(to: Point(5, 5))
@@ -68,6 +73,24 @@ import FormVisionTestSupport
         for m in [Point(5, 0), Point(10, 5), Point(5, 10), Point(0, 5)] {
             #expect(polygon.contains { $0.distance(to: m) < 1e-9 }, "passes through \(m)")
         }
+    }
+
+    /// A contour that starts on a control point is walked from its first on-curve point, and a
+    /// cubic's chords stay inside its control polygon and end on its end points.
+    @Test func cubicContourStartingOffTheCurve() throws {
+        let polygon = try OutlineContour.flatten([cubic(10, 10), on(10, 0), on(0, 0), cubic(0, 10)])
+        // One line (10,0)→(0,0) and one cubic (0,0)→(10,0) bulging up to y = 7.5.
+        #expect(polygon.first == Point(10, 0))
+        #expect(polygon.count == 2 + OutlineFont.segmentsPerCurve - 1)
+        #expect(polygon.contains(Point(0, 0)))
+        let top = polygon.map(\.y).max() ?? 0
+        #expect(abs(top - 7.5) < 0.2, "the cubic's height \(top)")
+        #expect(polygon.allSatisfy { $0.x >= -1e-9 && $0.x <= 10 + 1e-9 && $0.y >= -1e-9 && $0.y <= 10 })
+    }
+
+    @Test func unpairedCubicControlIsMalformed() {
+        #expect(throws: FontError.self) { try OutlineContour.flatten([self.on(0, 0), self.cubic(5, 5), self.on(10, 0)]) }
+        #expect(throws: FontError.self) { try OutlineContour.flatten([self.cubic(0, 0), self.cubic(5, 5)]) }
     }
 }
 
@@ -127,7 +150,7 @@ import FormVisionTestSupport
     }
 
     /// Not a font, a truncated font, and 400 random byte mutations of real fonts (one of each
-    /// outline kind): outlines or a typed FontError, never a crash or a hang.
+    /// outline kind, TrueType and CFF): outlines or a typed FontError, never a crash or a hang.
     @Test func badFontBytesGiveTypedErrors() throws {
         try #require(Self.installed, "run scripts/setup.sh")
         #expect(throws: FontError.notAFont) { try OutlineFont(bytes: Array("not a font at all".utf8)) }
@@ -136,7 +159,24 @@ import FormVisionTestSupport
         var g = SeededGenerator(seed: 5)
         for file in ["truetype/fifthhorseman/dkg.ttf", "opentype/bwht/BecauseWeLearn-Regular.otf"] {
             let bytes = try FileBytes.read(HandwritingFont.defaultDirectory + "/" + file, limit: 1 << 24)
-            #expect(throws: FontError.self) { try OutlineFont(bytes: Array(bytes.prefix(bytes.count / 3))) }
+            // A font cut to a third: FreeType opens files lazily and treats glyph data past the
+            // end as empty, so each digit is a typed error, an empty outline, or the full font's
+            // own outline; never something else.
+            let full = try OutlineFont(bytes: bytes)
+            let cut: OutlineFont? = try? OutlineFont(bytes: Array(bytes.prefix(bytes.count / 3)))
+            var intact = 0
+            for c in "0123456789" {
+                do throws(FontError) {
+                    let outline = try cut?.outline(for: c)
+                    if let outline, !outline.contours.isEmpty {
+                        #expect(outline == (try full.outline(for: c)), "\(file) cut: \(c) differs from the full font's")
+                        intact += 1
+                    }
+                } catch {
+                    #expect(!error.description.isEmpty)
+                }
+            }
+            #expect(intact < 10, "\(file) cut to a third still gave every digit")
             for _ in 0 ..< 200 {
                 var mutated = bytes
                 for _ in 0 ..< Int.random(in: 1 ... 8, using: &g) {

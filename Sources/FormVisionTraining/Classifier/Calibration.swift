@@ -1,5 +1,6 @@
-/// How well the network keeps marks and digits apart: the 2024 app read an X as an 8.
 import FormVision
+
+/// How well the network keeps marks and digits apart: the 2024 app read an X as an 8.
 public struct MarkSeparation: Sendable, Equatable {
     /// Share of X marks, dashes and blanks classified as one of the two non-digit classes.
     public var nonDigitRate: Double

@@ -1,3 +1,5 @@
+import FormVision
+
 /// Which digits.png columns a training run trains on, fits the softmax temperature on, and
 /// measures on.
 ///
@@ -6,7 +8,6 @@
 /// columns, calibrates on the five before them and trains on the other 75. Fold 0 measures
 /// 80–89 (the only fold before folds existed); folds 1–5 step 15 columns left each, so the six
 /// folds measure disjoint columns and two folds give twice the validation digits of one.
-import FormVision
 public struct DigitColumns: Sendable, Equatable {
     /// The columns trained on, in column order.
     public var training: [Range<Int>]

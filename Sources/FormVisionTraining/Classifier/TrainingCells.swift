@@ -1,5 +1,6 @@
-/// A typeface for digit styles: Hershey's vector faces, which OpenCV draws.
 import FormVision
+
+/// A typeface for digit styles: Hershey's vector faces, which OpenCV draws.
 public struct DigitStyle: Sendable, Equatable, CustomStringConvertible {
     let font: _Shim.Font
     let italic: Bool

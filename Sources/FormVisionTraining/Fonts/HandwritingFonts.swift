@@ -1,3 +1,5 @@
+import FormVision
+
 /// Debian's handwriting fonts, as digit styles that digits.png lacks: open and closed 4s, 1s with
 /// and without a flag, 7s of every shape, thick markers and thin pens.
 ///
@@ -8,7 +10,6 @@
 /// The Japanese fonts `kiloji` and `yusei-magic` are here for their Latin digits, which are
 /// handwritten like the rest. The Korean pen and brush hands of `fonts-nanum-extra` and
 /// `fonts-unfonts-extra` were tried the same way and not kept (README, "The digit classifier").
-import FormVision
 public struct HandwritingFont: Sendable, Equatable, CustomStringConvertible {
     public enum Role: String, Sendable, CaseIterable {
         case training

@@ -1,7 +1,10 @@
+import FormVision
+import CFormVisionFontShim
+import Foundation
+
 /// The outline of one glyph: closed polygons in font units, y up, curves flattened.
 ///
 /// Filled with the non-zero winding rule, as both TrueType and CFF fonts are meant to be.
-import FormVision
 public struct GlyphOutline: Sendable, Equatable {
     /// Closed contours; the last point joins back to the first.
     public var contours: [[Point]]
@@ -22,37 +25,35 @@ public struct GlyphOutline: Sendable, Equatable {
     }
 }
 
-/// A TrueType or OpenType font read far enough to give glyph outlines for characters.
+/// A font file opened through FreeType, far enough to give glyph outlines for characters.
 ///
-/// Reads the table directory, `head`, `maxp`, a Unicode `cmap` subtable (formats 0, 4, 6 and
-/// 12), and the outlines from either `glyf`/`loca` (quadratic TrueType contours, simple and
-/// composite) or `CFF ` (Type 2 charstrings, cubic). Hinting, kerning and layout tables are
-/// ignored: the digit training data needs only each digit's shape.
+/// FreeType reads every outline format (TrueType `glyf`, OpenType CFF, Type 1, …), with
+/// composite glyphs and every character-map format; this type asks it for a glyph's unhinted
+/// outline in font units and flattens the curves into polygons (`OutlineContour`).
 ///
 /// The classifier's training uses this to draw digits from Debian's handwriting fonts
-/// (`HandwritingFonts`); nothing on the reading path needs it.
-public struct OutlineFont: Sendable {
+/// (`HandwritingFonts`); nothing on the reading path needs it, and the reading library does not
+/// link FreeType.
+public final class OutlineFont: @unchecked Sendable { // the face is only used under `lock`
     /// Font design units per em (1000 for most CFF fonts, 1024 or 2048 for TrueType).
     public let unitsPerEm: Int
     /// Number of glyphs in the font.
     public let glyphCount: Int
-    let characterMap: [UInt32: Int]
-    let outlines: Outlines
-
-    enum Outlines: Sendable {
-        case trueType(TrueTypeOutlines)
-        case cff(CFFOutlines)
-    }
+    private let face: FontFace
+    private let lock = NSLock()
 
     /// Curve segments per quadratic or cubic Bézier when flattening: at the sizes training draws
     /// (a glyph under 100 px tall), 8 chords keep the error below a tenth of a pixel.
     public static let segmentsPerCurve = 8
 
+    /// The most font bytes read: the largest of Debian's handwriting fonts is 5 MB.
+    public static let maxFileBytes = 64 << 20
+
     /// Reads a font file.
     /// - Throws: `FontError`.
-    public init(contentsOf path: String) throws(FontError) {
+    public convenience init(contentsOf path: String) throws(FontError) {
         let bytes: [UInt8]
-        do { bytes = try FileBytes.read(path, limit: 64 << 20) } catch {
+        do { bytes = try FileBytes.read(path, limit: Self.maxFileBytes) } catch {
             throw .unreadableFile(path: path, reason: error.description)
         }
         try self.init(bytes: bytes)
@@ -61,43 +62,17 @@ public struct OutlineFont: Sendable {
     /// Reads a font from its bytes.
     /// - Throws: `FontError`.
     public init(bytes: [UInt8]) throws(FontError) {
-        let file = FontBytes(bytes, table: "offset table")
-        guard file.count >= 12 else { throw .notAFont }
-        let version = try file.u32(0)
-        // 0x00010000 TrueType outlines, 'OTTO' CFF outlines, 'true' old Apple TrueType.
-        guard version == 0x0001_0000 || version == 0x4F54_544F || version == 0x7472_7565 else { throw .notAFont }
-        let tableCount = try file.u16(4)
-        var tables: [String: FontBytes] = [:]
-        for i in 0 ..< tableCount {
-            let record = 12 + 16 * i
-            let tag = String(decoding: try file.slice(record, 4, table: "offset table").bytes, as: UTF8.self)
-            let offset = try file.u32(record + 8), length = try file.u32(record + 12)
-            tables[tag] = try file.slice(offset, length, table: tag)
-        }
-        func table(_ tag: String) throws(FontError) -> FontBytes {
-            guard let t = tables[tag] else { throw .missingTable(tag: tag) }
-            return t
-        }
-        let head = try table("head")
-        unitsPerEm = try head.u16(18)
-        guard (16 ... 16384).contains(unitsPerEm) else { throw .malformed(table: "head", reason: "unitsPerEm \(unitsPerEm)") }
-        glyphCount = try table("maxp").u16(4)
-        characterMap = try Self.readCharacterMap(try table("cmap"), glyphCount: glyphCount)
-        if let glyf = tables["glyf"] {
-            let longOffsets = try head.i16(50) == 1
-            outlines = .trueType(try TrueTypeOutlines(glyf: glyf, loca: try table("loca"), longOffsets: longOffsets,
-                                                      glyphCount: glyphCount))
-        } else if let cff = tables["CFF "] {
-            outlines = .cff(try CFFOutlines(cff))
-        } else {
-            throw .missingTable(tag: "glyf")
-        }
+        let (face, info) = try FontFace.open(bytes)
+        self.face = face
+        unitsPerEm = info.unitsPerEm
+        glyphCount = info.glyphCount
     }
 
     /// The glyph index for a character, or nil if the font has none.
     public func glyphIndex(for character: Character) -> Int? {
-        guard let scalar = character.unicodeScalars.first, let index = characterMap[scalar.value], index > 0 else { return nil }
-        return index
+        guard let scalar = character.unicodeScalars.first else { return nil }
+        let index = lock.withLock { face.glyphIndex(scalar.value) }
+        return index > 0 ? index : nil
     }
 
     /// The outline of a character in font units (y up), or nil if the font has no glyph for it.
@@ -111,84 +86,75 @@ public struct OutlineFont: Sendable {
     /// - Throws: `FontError.malformed` if the glyph's data is broken.
     public func outline(glyph index: Int) throws(FontError) -> GlyphOutline {
         guard index >= 0, index < glyphCount else {
-            throw .malformed(table: "maxp", reason: "glyph \(index) of \(glyphCount)")
+            throw .malformed(reason: "glyph \(index) of \(glyphCount)")
         }
-        switch outlines {
-        case .trueType(let t): return GlyphOutline(contours: try t.contours(glyph: index, depth: 0))
-        case .cff(let c): return GlyphOutline(contours: try c.contours(glyph: index))
+        lock.lock()
+        defer { lock.unlock() }
+        let raw = try face.outline(glyph: index)
+        var contours: [[Point]] = []
+        var start = 0
+        for end in raw.contourEnds {
+            guard end >= start, end < raw.points.count else { throw .malformed(reason: "contour end \(end) out of order") }
+            contours.append(try OutlineContour.flatten(Array(raw.points[start ... end])))
+            start = end + 1
         }
+        return GlyphOutline(contours: contours)
     }
+}
 
-    // MARK: cmap
+/// One contour as FreeType gives it, flattened into a polygon.
+enum OutlineContour {
+    typealias Tag = fv_outline_tag
 
-    /// Character → glyph index from the best Unicode subtable: (3,10) or (0,4+) for the full
-    /// range, else (3,1) or (0,*) for the basic plane, else a (3,0) symbol table (whose
-    /// characters sit at U+F000 + code) or a (1,0) Macintosh table.
-    static func readCharacterMap(_ cmap: FontBytes, glyphCount: Int) throws(FontError) -> [UInt32: Int] {
-        let count = try cmap.u16(2)
-        var best: (rank: Int, offset: Int, symbol: Bool)?
-        for i in 0 ..< count {
-            let platform = try cmap.u16(4 + 8 * i), encoding = try cmap.u16(6 + 8 * i), offset = try cmap.u32(8 + 8 * i)
-            let rank = switch (platform, encoding) {
-            case (3, 10), (0, 4), (0, 6): 5
-            case (3, 1), (0, _): 4
-            case (3, 0): 2
-            case (1, 0): 1
-            default: 0
-            }
-            if rank > 0, rank > (best?.rank ?? 0) { best = (rank, offset, platform == 3 && encoding == 0) }
+    /// The polygon of a closed contour of on-curve points, quadratic (conic) and cubic control
+    /// points, as in FreeType's outlines: two conic points in a row imply an on-curve point
+    /// midway, cubic controls come in pairs between on-curve points, and the contour closes
+    /// back to its first point. The polygon's last point joins back to its first.
+    ///
+    /// - Throws: `FontError.malformed` for a cubic control that is not one of a pair.
+    static func flatten(_ contour: [(point: Point, tag: Tag)]) throws(FontError) -> [Point] {
+        guard !contour.isEmpty else { return [] }
+        // Insert the implied on-curve points, so that every conic sits between two on-curve points.
+        var expanded: [(point: Point, tag: Tag)] = []
+        for (i, p) in contour.enumerated() {
+            expanded.append(p)
+            let next = contour[(i + 1) % contour.count]
+            if p.tag == FV_OUTLINE_CONIC, next.tag == FV_OUTLINE_CONIC { expanded.append(((p.point + next.point) * 0.5, FV_OUTLINE_ON)) }
         }
-        guard let best else { throw .unsupported(reason: "no Unicode character map") }
-        var map = try readSubtable(cmap, at: best.offset)
-        if best.symbol {
-            // Symbol fonts map their characters into the private area U+F000–F0FF.
-            for (code, glyph) in map where code >= 0xF000 && code <= 0xF0FF { map[code - 0xF000] = map[code - 0xF000] ?? glyph }
+        // Start at an on-curve point (there is one now, unless every point is a cubic control).
+        guard let first = expanded.firstIndex(where: { $0.tag == FV_OUTLINE_ON }) else {
+            throw .malformed(reason: "a contour with no point on the curve")
         }
-        return map.filter { $0.value < glyphCount }
-    }
-
-    static func readSubtable(_ cmap: FontBytes, at start: Int) throws(FontError) -> [UInt32: Int] {
-        var map: [UInt32: Int] = [:]
-        switch try cmap.u16(start) {
-        case 0:
-            for code in 0 ..< 256 { map[UInt32(code)] = try cmap.u8(start + 6 + code) }
-        case 4:
-            let segments = try cmap.u16(start + 6) / 2
-            let ends = start + 14, starts = ends + 2 * segments + 2, deltas = starts + 2 * segments, ranges = deltas + 2 * segments
-            for s in 0 ..< segments {
-                let end = try cmap.u16(ends + 2 * s), first = try cmap.u16(starts + 2 * s)
-                let delta = try cmap.u16(deltas + 2 * s), rangeOffset = try cmap.u16(ranges + 2 * s)
-                guard first <= end, first != 0xFFFF else { continue }
-                for code in first ... end {
-                    var glyph: Int
-                    if rangeOffset == 0 {
-                        glyph = (code + delta) & 0xFFFF
-                    } else {
-                        // The offset counts from the idRangeOffset entry itself.
-                        glyph = try cmap.u16(ranges + 2 * s + rangeOffset + 2 * (code - first))
-                        if glyph != 0 { glyph = (glyph + delta) & 0xFFFF }
-                    }
-                    if glyph != 0 { map[UInt32(code)] = glyph }
+        let n = expanded.count
+        func at(_ i: Int) -> (point: Point, tag: Tag) { expanded[(first + i) % n] }
+        var polygon = [at(0).point]
+        var current = at(0).point
+        var i = 1
+        while i <= n {
+            let p = at(i)
+            switch p.tag {
+            case FV_OUTLINE_CONIC:
+                let end = at(i + 1).point
+                flattenQuadratic(current, p.point, end, into: &polygon)
+                current = end
+                i += 2
+            case FV_OUTLINE_CUBIC:
+                guard at(i + 1).tag == FV_OUTLINE_CUBIC, at(i + 2).tag == FV_OUTLINE_ON || i + 2 == n else {
+                    throw .malformed(reason: "a cubic control point without its pair")
                 }
+                let end = at(i + 2).point
+                flattenCubic(current, p.point, at(i + 1).point, end, into: &polygon)
+                current = end
+                i += 3
+            default:
+                polygon.append(p.point)
+                current = p.point
+                i += 1
             }
-        case 6:
-            let first = try cmap.u16(start + 6), entries = try cmap.u16(start + 8)
-            for i in 0 ..< entries { map[UInt32(first + i)] = try cmap.u16(start + 10 + 2 * i) }
-        case 12:
-            let groups = try cmap.u32(start + 12)
-            guard groups <= cmap.count / 12 else { throw .malformed(table: "cmap", reason: "\(groups) groups") }
-            for g in 0 ..< groups {
-                let record = start + 16 + 12 * g
-                let first = try cmap.u32(record), last = try cmap.u32(record + 4), glyph = try cmap.u32(record + 8)
-                guard first <= last, last - first < 0x11_0000 else { throw .malformed(table: "cmap", reason: "group \(first)–\(last)") }
-                // Only the basic plane matters here.
-                guard first <= 0xFFFF else { continue }
-                for code in first ... min(last, 0xFFFF) { map[UInt32(code)] = glyph + (code - first) }
-            }
-        case let format:
-            throw .unsupported(reason: "cmap subtable format \(format)")
         }
-        return map
+        // The walk ends back on the first point; the polygon closes by itself.
+        if polygon.count > 1, polygon.last == polygon.first { polygon.removeLast() }
+        return polygon
     }
 }
 

@@ -1,3 +1,5 @@
+import FormVision
+
 /// Anti-aliased filling of polygons by the non-zero winding rule, the rule font outlines use.
 ///
 /// Each pixel row is sampled on `subRows` horizontal lines; along each line the spans where the
@@ -8,7 +10,6 @@
 ///
 /// Coordinates are pixels with the origin at the image's top-left corner, y down; pixel (x, y)
 /// covers [x, x + 1) × [y, y + 1).
-import FormVision
 enum PolygonFill {
     /// Vertical samples per pixel row: 5 gives 6 coverage levels per row, plenty once the
     /// horizontal coverage is exact.

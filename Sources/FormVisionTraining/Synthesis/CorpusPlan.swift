@@ -1,10 +1,11 @@
+import FormVision
+
 /// Which photo is item i of a synthetic corpus: form set, page, station and seeds.
 ///
 /// Items come in stations: consecutive items are the pages of one station (same numbers), then
 /// the next station. With a family id ("c-hasil-kwk") each station draws its number of
 /// candidate pairs; with a form set id all stations use that set; with a page template id only
 /// that page is made.
-import FormVision
 public struct CorpusPlan: Sendable {
     public struct Entry: Sendable, Equatable {
         public var index: Int

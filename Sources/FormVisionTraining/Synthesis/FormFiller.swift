@@ -1,5 +1,6 @@
-/// The truth of one field of a filled form.
 import FormVision
+
+/// The truth of one field of a filled form.
 public struct FieldTruth: Sendable, Equatable, Codable {
     public var name: String
     public var value: Int

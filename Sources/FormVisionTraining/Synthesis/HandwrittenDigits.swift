@@ -1,3 +1,5 @@
+import FormVision
+
 /// Real handwritten digits from OpenCV's `digits.png` (MNIST-derived), split once and for all
 /// into a training part and a held-out part.
 ///
@@ -6,7 +8,6 @@
 /// columns 90–99 of every row are held out (500 digits, 50 per class) and columns 0–89 are for
 /// training (4,500 digits). Corpora that measure accuracy write only held-out digits, and no
 /// model may train on them. `scripts/setup.sh` extracts the file from Debian's opencv-doc.
-import FormVision
 public struct HandwrittenDigits: Sendable {
     /// One 20×20 digit: `pixels` row-major, 0 = paper, 255 = ink.
     public struct Sample: Sendable, Equatable {

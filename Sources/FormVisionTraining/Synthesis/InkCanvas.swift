@@ -1,8 +1,9 @@
+import FormVision
+
 /// A small gray canvas of ink coverage around one box: 0 = no ink, 255 = full ink.
 ///
 /// Marks are drawn into it (digit images warped into place, pen strokes), and then it is laid
 /// onto the page in one pass with the pen's colour.
-import FormVision
 struct InkCanvas {
     /// Where a digit goes in its box.
     enum Placement {

@@ -1,5 +1,6 @@
-/// Draws a label's geometry over its photo, to check by eye that labels and pixels agree.
 import FormVision
+
+/// Draws a label's geometry over its photo, to check by eye that labels and pixels agree.
 public enum LabelOverlay {
     /// The photo (upright, RGB) with the page outline in green, markers in blue and every box
     /// in red.

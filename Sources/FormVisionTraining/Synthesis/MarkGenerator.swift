@@ -1,10 +1,11 @@
+import FormVision
+
 /// Marks that are never digits, drawn as pen strokes into a box: X marks at any rotation from ×
 /// to +, slashes, dashes, scribbles and struck-out boxes.
 ///
 /// Two sets of settings: `training`, and `heldOut`, which draws from other ranges and with
 /// other stroke shapes (bowed strokes with hooked ends, crossings away from the middle), so
 /// that a test of the held-out marks does not share the training marks' distribution.
-import FormVision
 public struct MarkGenerator: Sendable {
     public enum Kind: String, Sendable, CaseIterable {
         case x, slash, dash, scribble, struckBox = "struck-box"

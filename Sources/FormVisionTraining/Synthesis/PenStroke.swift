@@ -1,6 +1,7 @@
+import FormVision
+
 /// A pen's path: points it passes through, drawn as a smooth curve (Catmull–Rom) except at
 /// the corners, where the pen turns sharply.
-import FormVision
 struct PenPath: Sendable, Equatable {
     var points: [Point]
     /// Indices of `points` where the path has a corner rather than a smooth turn.

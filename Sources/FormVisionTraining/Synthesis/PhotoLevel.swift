@@ -1,5 +1,6 @@
-/// How hard the simulated photo conditions are.
 import FormVision
+
+/// How hard the simulated photo conditions are.
 public enum PhotoLevel: String, Sendable, Equatable, Codable, CaseIterable, CustomStringConvertible {
     /// Flat and clean, like a scanner or a phone held square above the page in good light.
     case scan

@@ -1,10 +1,11 @@
+import FormVision
+
 /// The conditions of one simulated photo, drawn from a level's ranges: where the page lies in
 /// the frame, how the paper is bent, the light, the blur, the noise and the file.
 ///
 /// The plan is also the ground truth of the geometry: `project(_:)` maps a point of the page
 /// (mm) to the upright photo (pixels, centres at +0.5), through the camera's homography and
 /// the paper's folds and curl, exactly as the pixels were rendered.
-import FormVision
 public struct PhotoPlan: Sendable, Equatable, Codable {
     /// A crease: a straight line across the page beyond which the paper is tilted.
     public struct Fold: Sendable, Equatable, Codable {

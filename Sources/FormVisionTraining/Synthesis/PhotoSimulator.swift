@@ -1,9 +1,10 @@
+import FormVision
+
 /// Turns a rendered, filled page into a realistic phone photo of it.
 ///
 /// Two steps: `plan` draws the conditions from a level's ranges (camera pose, paper bending,
 /// light, blur, noise, file), and `render` makes the pixels. The plan's `project(_:)` gives
 /// the exact photo position of any page point, for the labels.
-import FormVision
 public struct PhotoSimulator: Sendable {
     public init() {}
 

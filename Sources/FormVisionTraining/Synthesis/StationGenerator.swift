@@ -1,10 +1,11 @@
+import FormVision
+
 /// Generates the true numbers of one polling station (TPS): realistic and consistent with
 /// every relation of the form set.
 ///
 /// The ranges follow DOMAIN.md and the Pilkada 2024 rules: at most 600 voters on a roll,
 /// turnout between about half and nine tenths, a ballot reserve of 2.5 % of the DPT, a few
 /// damaged ballots, a few invalid votes, a handful of voters with disabilities.
-import FormVision
 public struct StationGenerator: Sendable {
     /// The distributions, with their reasons.
     public struct Parameters: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import FormVision
+
 /// Digits drawn as pen trajectories by simulated writers: the styles Indonesian officers write
 /// (DOMAIN.md), which neither digits.png nor the fonts cover well: open, closed and one-stroke
 /// curved 4s, 1s with a long flag and a base, crossed 7s, 9s with curved, straight and short
@@ -10,7 +12,6 @@
 ///
 /// Some variants are held out of training (`Split.heldOut`), as a style test in the way the
 /// held-out fonts are: each is a way of writing a digit the network never saw drawn.
-import FormVision
 public enum StrokeDigits {
     public enum Split: String, Sendable, CaseIterable {
         case training

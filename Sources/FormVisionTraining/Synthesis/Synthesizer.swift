@@ -1,9 +1,10 @@
+import FormVision
+
 /// Makes labelled synthetic photos of filled-in forms: a station's numbers, one writer's hand,
 /// one photo's conditions, all from one seed.
 ///
 /// The same seed gives the same numbers, the same pixels and the same labels, on any machine
 /// and in any order of generation, because every item draws from its own generator.
-import FormVision
 public struct Synthesizer: Sendable {
     /// Digits the writers use.
     public var digits: HandwrittenDigits

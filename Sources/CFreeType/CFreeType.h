@@ -1,0 +1,1 @@
+// Intentionally empty: see module.modulemap. Only CFormVisionFontShim includes FreeType's headers.
