@@ -41,8 +41,10 @@ print("FormVision \(FormVision.version): \(reading.template ?? "no template"), \
 guard reading.template != nil, !values.isEmpty else { exit(1) }
 SWIFT
 (cd "$work/Consumer" && swift build -q && swift run -q Consumer "$sample")
-# The build products only (the checked-out sources hold the target's folder, of course).
-built=$(find "$work/Consumer/.build" -path '*/checkouts' -prune -o \( -name 'FormVisionTraining*' -o -name '*FontShim*' \) -print)
+# Compiled objects and modules only: SwiftPM lays out an empty folder for every target of the
+# dependency's plan, built or not, and the checked-out sources hold the target's own folder.
+built=$(find "$work/Consumer/.build" -path '*/checkouts' -prune -o \( \( -path '*FormVisionTraining.build/*' -o \
+  -path '*CFormVisionFontShim.build/*' \) -name '*.o' \) -print -o -name 'FormVisionTraining.swiftmodule' -print)
 if [ -n "$built" ]; then
   echo "$built" >&2
   echo "check-versioned-dependency: the consumer compiled FormVisionTraining" >&2
