@@ -12,6 +12,9 @@ public struct Synthesizer: Sendable {
     public var filler = FormFiller()
     public var stations = StationGenerator()
     public var simulator = PhotoSimulator()
+    /// When set, every writer pushes this share of their digits onto or across a box line
+    /// (`WriterStyle.overflowRate`), for tests of digits written over the lines.
+    public var writerOverflowRate: Double?
 
     public init(digits: HandwrittenDigits) {
         self.digits = digits
@@ -62,7 +65,8 @@ public struct Synthesizer: Sendable {
         var writerGenerator = root.derived("writer")
         var handGenerator = root.derived("hand")
         var photoGenerator = root.derived("photo")
-        let style = WriterStyle.random(using: &writerGenerator)
+        var style = WriterStyle.random(using: &writerGenerator)
+        if let writerOverflowRate { style.overflowRate = writerOverflowRate }
         let plan = simulator.plan(level: level, pageSize: template.pageSize, megapixels: megapixels,
                                   maxMegapixels: maxMegapixels, using: &photoGenerator)
         let dpi = plan.suggestedDPI
