@@ -171,4 +171,37 @@ import Testing
         #expect(try MarkerDetector().detect(in: tiny).isEmpty)
         #expect(try MarkerDetector().detect(in: Fixtures.scene(width: 10, height: 10_000)).isEmpty)
     }
+
+    /// Image variants phones and other services send (Tests/Fixtures/images, made by make.py):
+    /// each decodes to its true size in gray and RGB, or, for CMYK, gets a typed error.
+    @Test(arguments: ["gray.jpg", "progressive.jpg", "gray16.png", "rgb16.png", "palette-transparent.png", "cmyk.jpg"])
+    func imageVariants(_ name: String) throws {
+        let path = Fixtures.repositoryRoot.appendingPathComponent("Tests/Fixtures/images/\(name)").path
+        for format in [Image.PixelFormat.gray8, .rgb8] {
+            let decoder = ImageDecoder(options: DecodeOptions(pixelFormat: format))
+            if name == "cmyk.jpg" {
+                #expect(throws: ImageError.unsupported(format: .jpeg, detail: "CMYK/YCCK JPEG is not supported")) {
+                    try decoder.decode(contentsOfFile: path)
+                }
+                continue
+            }
+            let image = try decoder.decode(contentsOfFile: path)
+            #expect(image.width == 96 && image.height == 64 && image.format == format, "\(name)")
+        }
+    }
+
+    /// The 16-bit and progressive variants decode to the pixels they hold: 16-bit samples keep
+    /// their high byte, and a progressive JPEG matches the baseline one of the same picture.
+    @Test func variantPixels() throws {
+        let root = Fixtures.repositoryRoot.appendingPathComponent("Tests/Fixtures/images")
+        let rgb16 = try ImageDecoder(options: DecodeOptions(pixelFormat: .rgb8)).decode(contentsOfFile: root.appendingPathComponent("rgb16.png").path)
+        // R rises 0 → 65535 left to right, G top to bottom, B = 65535 − R.
+        #expect(rgb16[0, 0, 0] == 0 && rgb16[95, 0, 0] == 255 && rgb16[0, 63, 1] == 255 && rgb16[95, 0, 2] == 0)
+        #expect(abs(Int(rgb16[48, 32, 0]) - 129) <= 1 && abs(Int(rgb16[48, 32, 1]) - 130) <= 1)
+        let gray16 = try ImageDecoder().decode(contentsOfFile: root.appendingPathComponent("gray16.png").path)
+        let gray = try ImageDecoder().decode(contentsOfFile: root.appendingPathComponent("gray.jpg").path)
+        let progressive = try ImageDecoder().decode(contentsOfFile: root.appendingPathComponent("progressive.jpg").path)
+        #expect(Fixtures.meanAbsoluteDifference(gray16, gray) < 3)
+        #expect(Fixtures.meanAbsoluteDifference(progressive, gray) < 3)
+    }
 }
