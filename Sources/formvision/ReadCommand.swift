@@ -39,6 +39,9 @@ struct ReadCommand: ParsableCommand {
     @Option(help: "Photos read at once (default: one per core).")
     var jobs: Int?
 
+    @Flag(help: "At the end, print to stderr the photos read per second, each stage's share of the reading time, and the peak memory.")
+    var stats = false
+
     func validate() throws {
         guard !images.isEmpty || !station.isEmpty || manifest != nil else {
             throw ValidationError("give photos, --station or --manifest")
@@ -58,10 +61,14 @@ struct ReadCommand: ParsableCommand {
         do throws(WeightsError) { reader = try FormReader(decoder: decoding.decoder) } catch { throw CLIFailure(error.description) }
         var failures = 0
         let progress = Progress(total: items.count, label: "read")
-        try ParallelMap.run(items, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount) { item in
+        let jobs = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        var statistics = ReadStatistics()
+        let started = ContinuousClock.now
+        try ParallelMap.run(items, jobs: jobs) { item in
             item.read(with: reader)
         } consume: { result in
             progress.advance()
+            statistics.add(result)
             switch result {
             case .page(let page):
                 if page.status == .error {
@@ -78,12 +85,66 @@ struct ReadCommand: ParsableCommand {
             }
         }
         progress.finish()
+        if stats { FileHandle.standardError.write(Data((statistics.text(seconds: (ContinuousClock.now - started).seconds, jobs: jobs) + "\n").utf8)) }
         if failures > 0 { throw ExitCode(1) }
     }
 
     static func split(_ list: String) -> [String] {
         list.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
+}
+
+/// What `read --stats` prints: throughput, the stages' shares of the time, peak memory.
+struct ReadStatistics {
+    var photos = 0
+    /// Milliseconds summed over the photos, by stage (`timings_ms` of each reading).
+    var milliseconds: [String: Double] = [:]
+
+    mutating func add(_ result: ReadItem.Result) {
+        let pages: [PageReading] = switch result {
+        case .page(let page): [page]
+        case .station(let station): station.pages
+        }
+        for page in pages {
+            photos += 1
+            for (stage, ms) in page.timingsMs { milliseconds[stage, default: 0] += ms }
+        }
+    }
+
+    /// The stages in reading order, then any others by name.
+    static let order = ["decode", "geometry", "classify", "arithmetic"]
+
+    func text(seconds: Double, jobs: Int) -> String {
+        let total = milliseconds["total"] ?? milliseconds.filter { $0.key != "total" }.values.reduce(0, +)
+        let stages = Self.order.filter { milliseconds[$0] != nil }
+            + milliseconds.keys.filter { !Self.order.contains($0) && $0 != "total" }.sorted()
+        let shares = stages.map { String(format: "%@ %.1f %%", $0, total > 0 ? 100 * milliseconds[$0]! / total : 0) }
+        var lines = [
+            String(format: "read: %d photos in %.2f s on %d jobs: %.2f photos/s; %.1f ms of reading a photo", photos, seconds, jobs,
+                   seconds > 0 ? Double(photos) / seconds : 0, photos > 0 ? total / Double(photos) : 0),
+            "read: time by stage: " + shares.joined(separator: ", "),
+        ]
+        if let peak = PeakMemory.residentBytes() { lines.append(String(format: "read: peak resident memory %.0f MB", Double(peak) / 1e6)) }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// The process's peak resident set size, from `getrusage`.
+enum PeakMemory {
+    static func residentBytes() -> Int? {
+        var usage = rusage()
+        #if os(Linux)
+        guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return nil }
+        return usage.ru_maxrss * 1024 // kilobytes on Linux
+        #else
+        guard getrusage(RUSAGE_SELF, &usage) == 0 else { return nil }
+        return usage.ru_maxrss // bytes on Darwin
+        #endif
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
 
 /// One unit of work for `read`: a photo alone or a station's photos.

@@ -125,6 +125,24 @@ import Testing
         #expect(lines.contains { $0.contains("votes_pair_1") && ($0.contains("confident") || $0.contains("corrected") || $0.contains("review")) })
     }
 
+    /// `--stats` adds throughput, the stages' shares and peak memory on stderr; stdout is unchanged.
+    @Test func statsReportThroughputAndStages() throws {
+        let photo = Self.photos.appendingPathComponent("c-hasil-kwk-4-p2-phone-0027.jpg").path
+        let plain = try CLI.run(["read", photo, "--jobs", "1"])
+        let result = try CLI.run(["read", photo, "--jobs", "1", "--stats"])
+        #expect(result.status == 0)
+        let lines = result.stderr.split(separator: "\n").filter { $0.hasPrefix("read: ") }
+        #expect(lines.first?.contains("read: 1 photos in ") == true && lines.first?.contains("photos/s") == true, "\(result.stderr)")
+        let stages = try #require(lines.first { $0.hasPrefix("read: time by stage: ") })
+        let shares = stages.split(separator: ",").compactMap { part in Double(part.split(separator: " ").dropLast().last ?? "") }
+        #expect(stages.contains("decode") && stages.contains("geometry") && stages.contains("classify"), "\(stages)")
+        #expect(abs(shares.reduce(0, +) - 100) < 1, "\(stages)")
+        #expect(lines.contains { $0.contains("peak resident memory") })
+        // Apart from the timings, the reading is the same.
+        func withoutTimings(_ json: String) -> String { json.replacingOccurrences(of: #""timings_ms":\{[^}]*\}"#, with: "", options: .regularExpression) }
+        #expect(withoutTimings(result.stdout) == withoutTimings(plain.stdout))
+    }
+
     /// `eval` on a small labelled corpus reports the tables, and `--json` the same figures.
     @Test func evalReportsPerLevel() throws {
         let directory = try Fixtures.temporaryDirectory()
