@@ -175,47 +175,11 @@ package enum Kernels {
 
     package static func paddedCount(channels c: Int, height h: Int, width w: Int) -> Int { c * (h + 2) * paddedStride(width: w) }
 
-    /// Gradients of the convolution. `dInput` may be nil (the first layer needs none).
-    /// - input (C, H, W), dOutput (O, H, W) → dWeight (O, C, 3, 3) += , dBias (O) +=, dInput (C, H, W) +=
-    package static func conv3x3Backward(_ input: UnsafePointer<Float>, channels c: Int, height h: Int, width w: Int,
-                                weight: UnsafePointer<Float>, outputs o: Int, dOutput: UnsafePointer<Float>,
-                                dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>,
-                                dInput: UnsafeMutablePointer<Float>?) {
-        for oc in 0 ..< o {
-            for y in 0 ..< h {
-                for x in 0 ..< w {
-                    let g = dOutput[(oc * h + y) * w + x]
-                    if g == 0 { continue }
-                    dBias[oc] += g
-                    for ic in 0 ..< c {
-                        for ky in 0 ..< 3 {
-                            let sy = y + ky - 1
-                            guard sy >= 0, sy < h else { continue }
-                            for kx in 0 ..< 3 {
-                                let sx = x + kx - 1
-                                guard sx >= 0, sx < w else { continue }
-                                let wi = ((oc * c + ic) * 3 + ky) * 3 + kx
-                                let ii = (ic * h + sy) * w + sx
-                                dWeight[wi] += g * input[ii]
-                                dInput?[ii] += g * weight[wi]
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
     // MARK: ReLU
 
     /// x → max(0, x), in place, without branches. - values (N)
     package static func relu(_ values: UnsafeMutablePointer<Float>, count n: Int) {
         for i in 0 ..< n { values[i] = max(values[i], 0) }
-    }
-
-    /// dInput = dOutput where the output was positive. - output (N), gradient (N) in place
-    package static func reluBackward(_ output: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>, count n: Int) {
-        for i in 0 ..< n where output[i] <= 0 { gradient[i] = 0 }
     }
 
     // MARK: 2×2 max pooling, stride 2
@@ -255,12 +219,6 @@ package enum Kernels {
                 }
             }
         }
-    }
-
-    /// Routes each output gradient to its maximum. - dOutput (C, H/2, W/2) → dInput (C, H, W) +=
-    package static func maxPool2Backward(_ dOutput: UnsafePointer<Float>, argmax: UnsafePointer<Int32>, count n: Int,
-                                 dInput: UnsafeMutablePointer<Float>) {
-        for i in 0 ..< n { dInput[Int(argmax[i])] += dOutput[i] }
     }
 
     // MARK: Dense
@@ -318,21 +276,6 @@ package enum Kernels {
             }
             output[j] = finish(acc, j)
             j += 1
-        }
-    }
-
-    /// - input (N), weight (M, N), dOutput (M) → dWeight (M, N) +=, dBias (M) +=, dInput (N) +=
-    package static func denseBackward(_ input: UnsafePointer<Float>, inputs n: Int, weight: UnsafePointer<Float>, outputs m: Int,
-                              dOutput: UnsafePointer<Float>, dWeight: UnsafeMutablePointer<Float>,
-                              dBias: UnsafeMutablePointer<Float>, dInput: UnsafeMutablePointer<Float>?) {
-        for j in 0 ..< m {
-            let g = dOutput[j]
-            if g == 0 { continue }
-            dBias[j] += g
-            for i in 0 ..< n {
-                dWeight[j * n + i] += g * input[i]
-                dInput?[i] += g * weight[j * n + i]
-            }
         }
     }
 
