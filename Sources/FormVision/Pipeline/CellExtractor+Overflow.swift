@@ -88,9 +88,10 @@ extension CellExtractor {
             var (first, last) = (peak.across, peak.across)
             while first > peak.across - 2 * reach, share(first - 1) >= lineShare { first -= 1 }
             while last < peak.across + 2 * reach, share(last + 1) >= lineShare { last += 1 }
-            // One more pixel each side: the line's soft edge.
-            let across0 = first - 1, across1 = last + 1
-            for t in max(0, along0) ... min(alongCount - 1, max(0, along1)) where along1 >= 0 && along0 < alongCount {
+            // One more pixel each side: the line's soft edge. (`share` is 0 off the map, so the
+            // run lies on it and the band overhangs it by a pixel at most.)
+            let band = max(0, first - 1) ... min(acrossCount - 1, last + 1)
+            for t in t0 ... t1 {
                 func index(_ across: Int) -> Int { line.horizontal ? across * w + t : t * w + across }
                 // Ink just beyond each side of the band (the stronger of two pixels there).
                 func beyond(_ start: Int, _ step: Int) -> Float? {
@@ -102,12 +103,10 @@ extension CellExtractor {
                     }
                     return best
                 }
-                let before = beyond(across0 - 1, -1), after = beyond(across1 + 1, 1)
+                let before = beyond(band.lowerBound - 1, -1), after = beyond(band.upperBound + 1, 1)
                 var fill: Float = 0
                 if let before, let after, before >= threshold, after >= threshold { fill = min(before, after) }
-                for a in max(0, across0) ... min(acrossCount - 1, max(0, across1)) where across1 >= 0 && across0 < acrossCount {
-                    coverage[index(a)] = fill
-                }
+                for a in band { coverage[index(a)] = fill }
             }
         }
     }

@@ -111,21 +111,17 @@ public struct CellExtractor: Sendable {
         let box = located.rect
         let ppm = page.pixelsPerMM
         let inner = box.insetBy(parameters.inset * ppm)
+        let paper = paperColor(in: box.insetBy(-ppm), of: page.image)
         guard parameters.overflowReach > 0 else {
             // The box's inside only, its edges cleaned of line leftovers and neighbours' strokes.
-            let x0 = max(0, Int(inner.minX.rounded())), y0 = max(0, Int(inner.minY.rounded()))
-            let x1 = min(page.image.width, Int(inner.maxX.rounded())), y1 = min(page.image.height, Int(inner.maxY.rounded()))
-            let paper = paperColor(in: box.insetBy(-ppm), of: page.image)
-            return cell(from: page.image, x: x0, y: y0, width: max(0, x1 - x0), height: max(0, y1 - y0), field: field,
-                        index: index, paper: paper, paperStride: (0, 0))
+            let (x0, y0, w, h) = Self.pixels(of: inner, in: page.image)
+            return cell(from: page.image, x: x0, y: y0, width: w, height: h, field: field, index: index, paper: paper,
+                        paperStride: (0, 0))
         }
         let (reachX, reachY) = (box.width * parameters.overflowReach, box.height * parameters.overflowReach)
         let area = Rect(x: box.minX - reachX, y: box.minY - reachY, width: box.width + 2 * reachX, height: box.height + 2 * reachY)
-        let x0 = max(0, Int(area.minX.rounded())), y0 = max(0, Int(area.minY.rounded()))
-        let x1 = min(page.image.width, Int(area.maxX.rounded())), y1 = min(page.image.height, Int(area.maxY.rounded()))
-        let (w, h) = (max(0, x1 - x0), max(0, y1 - y0))
+        let (x0, y0, w, h) = Self.pixels(of: area, in: page.image)
         guard inner.width >= 4, inner.height >= 4, w >= 4, h >= 4 else { return .empty(field: field, index: index) }
-        let paper = paperColor(in: box.insetBy(-ppm), of: page.image)
         var (coverage, colour) = coverageMap(page.image, x: x0, y: y0, width: w, height: h, paper: paper, paperStride: (0, 0))
         let threshold = Float(parameters.inkThreshold)
         let others = allBoxes.filter { $0 != box && $0.overlaps(area) }
@@ -139,6 +135,14 @@ public struct CellExtractor: Sendable {
         let (pixels, statistics) = normalisedCell(coverage, colour: colour, width: w, height: h,
                                                   reference: (width: inner.width, height: inner.height))
         return CellImage(field: field, index: index, pixels: pixels, statistics: statistics)
+    }
+
+    /// The whole pixels of a canonical rectangle (edges rounded to the nearest pixel boundary),
+    /// clipped to the image: origin and size, the size 0 when nothing is left.
+    static func pixels(of rect: Rect, in image: Image) -> (x: Int, y: Int, width: Int, height: Int) {
+        let x0 = max(0, Int(rect.minX.rounded())), y0 = max(0, Int(rect.minY.rounded()))
+        let x1 = min(image.width, Int(rect.maxX.rounded())), y1 = min(image.height, Int(rect.maxY.rounded()))
+        return (x0, y0, max(0, x1 - x0), max(0, y1 - y0))
     }
 
     /// A cell from a whole image of one box's content (any size, dark ink on light paper), as
