@@ -9,7 +9,7 @@
 // See the README's "Reliability" section.
 import PackageDescription
 
-let fuzzers = ["FuzzImageDecode", "FuzzTemplateJSON", "FuzzWeightsFile", "FuzzReader"]
+let fuzzers = ["FuzzImageDecode", "FuzzTemplateJSON", "FuzzWeightsFile", "FuzzReader", "FuzzStation"]
 
 let package = Package(
     name: "FormVisionFuzz",

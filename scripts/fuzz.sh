@@ -2,7 +2,7 @@
 # Runs one of FormVision's libFuzzer targets (Fuzz/Package.swift) for a while, with the address
 # sanitizer, on a corpus seeded from the repository's own files.
 #
-#   scripts/fuzz.sh TARGET [SECONDS]   # TARGET: FuzzImageDecode, FuzzTemplateJSON, FuzzWeightsFile, FuzzReader
+#   scripts/fuzz.sh TARGET [SECONDS]   # TARGET: FuzzImageDecode, FuzzTemplateJSON, FuzzWeightsFile, FuzzReader, FuzzStation
 #   scripts/fuzz.sh all [SECONDS]      # each in turn
 #
 # The growing corpus lives in .build-fuzz/corpus/TARGET (not committed); a crash is written to
@@ -15,7 +15,7 @@ seconds=${2:-60}
 scratch="$repo/.build-fuzz"
 
 if [ "$target" = all ]; then
-  for t in FuzzImageDecode FuzzTemplateJSON FuzzWeightsFile FuzzReader; do "$0" "$t" "$seconds"; done
+  for t in FuzzImageDecode FuzzTemplateJSON FuzzWeightsFile FuzzReader FuzzStation; do "$0" "$t" "$seconds"; done
   exit 0
 fi
 
@@ -34,6 +34,7 @@ case "$target" in
     for id in c-hasil-kwk-2 c-hasil-kwk-p2-3; do (cd "$repo" && swift run -q formvision template show "$id") > "$corpus/$id.json" 2>/dev/null || true; done ;;
   FuzzWeightsFile) seed "$repo/Sources/FormVision/Resources/digit-network.fvdn" ;;
   FuzzReader) seed $(ls "$repo"/SampleForms/photos/*.jpg | head -n 4) ;;
+  FuzzStation) seed "$repo/SampleForms/stations.jsonl" "$repo"/Tests/Fixtures/manifests/*.jsonl ;;
 esac
 
 # -rss_limit_mb: the reader must stay bounded; -max_len: the largest seed plus room.

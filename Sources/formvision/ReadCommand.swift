@@ -56,7 +56,7 @@ struct ReadCommand: ParsableCommand {
             for photo in try PhotoFiles.expand(path) { items.append(.photo(photo)) }
         }
         for group in station { items.append(.station(id: nil, photos: Self.split(group))) }
-        if let manifest { items += try StationManifest.load(manifest).map { .station(id: $0.station, photos: $0.images) } }
+        if let manifest { items += try ManifestFile.load(manifest).map { .station(id: $0.station, photos: $0.images) } }
         let reader: FormReader
         do throws(WeightsError) { reader = try FormReader(decoder: decoding.decoder) } catch { throw CLIFailure(error.description) }
         var failures = 0
@@ -165,23 +165,13 @@ enum ReadItem: Sendable {
             case .failure(let problem): return .page(.failure(image: path, problem))
             }
         case .station(let id, let paths):
-            var photos: [FormReader.Photo] = []
-            var unreadable: [Int: PageReading] = [:]
-            for (i, path) in paths.enumerated() {
+            let located = paths.map { path in
                 switch PhotoFiles.load(path) {
-                case .success(let photo): photos.append(photo)
-                case .failure(let problem): unreadable[i] = .failure(image: path, station: id, problem)
+                case .success(let photo): reader.locate(photo)
+                case .failure(let problem): FormReader.LocatedPhoto.unreadable(name: path, problem)
                 }
             }
-            var station = reader.readStation(photos, station: id)
-            if !unreadable.isEmpty {
-                // Put the unreadable files back in their places.
-                var pages = station.pages[...]
-                station.pages = paths.indices.map { unreadable[$0] ?? pages.popFirst()! }
-                if photos.isEmpty { station.status = .error; station.error = station.pages.first?.error }
-                else if station.status == .ok { station.status = .review }
-            }
-            return .station(station)
+            return .station(reader.readStation(located: located, station: id))
         }
     }
 }
@@ -214,28 +204,15 @@ enum PhotoFiles {
     }
 }
 
-/// `--manifest`: one station per line.
-struct StationManifest: Decodable {
-    var station: String?
-    var images: [String]
-
+/// `--manifest`: one station per line (`StationManifest`).
+enum ManifestFile {
     static func load(_ path: String) throws -> [StationManifest] {
         guard let data = FileManager.default.contents(atPath: path) else { throw CLIFailure("cannot read manifest \(path)") }
-        let base = (path as NSString).deletingLastPathComponent
-        var stations: [StationManifest] = []
-        for (n, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let text = line.trimmingCharacters(in: .whitespaces)
-            guard !text.isEmpty else { continue }
-            var entry: StationManifest
-            do { entry = try JSONDecoder().decode(StationManifest.self, from: Data(text.utf8)) } catch {
-                throw CLIFailure("\(path):\(n + 1): not a station line {\"station\": ID, \"images\": [PATH, ...]}")
-            }
-            guard !entry.images.isEmpty else { throw CLIFailure("\(path):\(n + 1): a station needs images") }
-            entry.images = entry.images.map { $0.hasPrefix("/") || base.isEmpty ? $0 : (base as NSString).appendingPathComponent($0) }
-            stations.append(entry)
+        do throws(ManifestError) {
+            return try StationManifest.parse(Array(data), base: (path as NSString).deletingLastPathComponent)
+        } catch {
+            throw CLIFailure("\(path): \(error.description)")
         }
-        guard !stations.isEmpty else { throw CLIFailure("\(path): no stations in the manifest") }
-        return stations
     }
 }
 

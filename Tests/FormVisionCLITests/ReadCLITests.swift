@@ -73,14 +73,43 @@ import Testing
         #expect(problems.isEmpty, "\(problems.prefix(5))")
     }
 
-    /// The same photos give the same bytes, apart from timings, with one thread or several.
-    @Test func outputIsTheSameAtAnyThreadCount() throws {
-        let manifest = try Self.manifest(limit: 3).path
-        let one = try CLI.run(["read", "--jobs", "1", "--manifest", manifest])
-        let two = try CLI.run(["read", "--jobs", "3", "--manifest", manifest])
-        #expect(one.status == 0 && two.status == 0)
+    /// The same photos give the same bytes, apart from timings, with one thread or several, in
+    /// any batch order, run after run (issue 14, determinism).
+    @Test func outputIsTheSameAtAnyThreadCountAndOrder() throws {
+        let manifest = try Self.manifest(limit: 3)
+        let one = try CLI.run(["read", "--jobs", "1", "--manifest", manifest.path])
+        let two = try CLI.run(["read", "--jobs", "3", "--manifest", manifest.path])
+        // The same stations, last first, each with its pages swapped.
+        let reversed = manifest.deletingLastPathComponent().appendingPathComponent("reversed.jsonl")
+        let stations = try StationManifest.parse(Array(Data(contentsOf: manifest)))
+        let lines = try stations.reversed().map { entry in
+            String(decoding: try JSONSerialization.data(withJSONObject: ["station": entry.station!, "images": Array(entry.images.reversed())]),
+                   as: UTF8.self)
+        }
+        try Data(lines.joined(separator: "\n").utf8).write(to: reversed)
+        let back = try CLI.run(["read", "--jobs", "2", "--manifest", reversed.path])
+        #expect(one.status == 0 && two.status == 0 && back.status == 0)
         #expect(Self.lines(one.stdout).count == 3)
-        #expect(try Self.lines(one.stdout).map(Self.withoutTimings) == Self.lines(two.stdout).map(Self.withoutTimings))
+        let first = try Self.lines(one.stdout).map(Self.withoutTimings)
+        #expect(try Self.lines(two.stdout).map(Self.withoutTimings) == first)
+        // Reversed back into the first order: station by station and page by page, the same bytes.
+        let again = try Self.lines(back.stdout).reversed().map { line -> String in
+            var station = try ReadingJSON.station(from: Array(line.utf8))
+            station.pages.reverse()
+            return try Self.withoutTimings(String(decoding: try ReadingJSON.encode(station), as: UTF8.self))
+        }
+        #expect(again == first)
+    }
+
+    /// A bad manifest line is named, and nothing is read.
+    @Test func aBadManifestLineIsNamed() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let manifest = try Fixtures.write(Array("{\"station\": \"A\", \"images\": [\"p.jpg\"]}\n{\"images\": []}\n".utf8),
+                                          to: directory, name: "bad.jsonl")
+        let result = try CLI.run(["read", "--manifest", manifest])
+        #expect(result.status != 0)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("line 2: a station needs images"), "\(result.stderr)")
     }
 
     /// An unreadable photo gets its own error record and exit status 1; the others are still

@@ -56,15 +56,21 @@ public struct FormReader: Sendable {
     /// Two photos of the same page, or pages of different form sets, make the station an
     /// `error` (`duplicate_page`, `mismatched_pages`) and nothing is decided.
     public func readStation(_ photos: [Photo], station: String? = nil) -> StationReading {
-        var located = photos.map { locate($0, station: station) }
+        readStation(located: photos.map { locate($0) }, station: station)
+    }
+
+    /// Decides the values of a station's photos, each already located by `locate(_:)`: the
+    /// second half of `readStation(_:station:)`. The results keep the order of `located`.
+    public func readStation(located: [LocatedPhoto], station: String? = nil) -> StationReading {
+        var located = located
         let identified = located.compactMap(\.evidence)
         if let problem = groupProblem(identified.map(\.geometry.template)) {
             for i in located.indices where located[i].evidence != nil {
                 located[i].evidence = nil
-                located[i].failure = .failure(image: photos[i].name, station: station, problem, timings: located[i].timings)
+                located[i].problem = problem
             }
             return StationReading(schemaVersion: PageReading.schemaVersion, station: station, formSet: nil, status: .error,
-                                  pages: located.map { $0.failure! }, checks: [], error: problem)
+                                  pages: located.map { $0.failure(station: station) }, checks: [], error: problem)
         }
         let templates = identified.map(\.geometry.template)
         // The form set is known when exactly one set holds every page (a lone page 1 serves them all).
@@ -87,7 +93,7 @@ public struct FormReader: Sendable {
         var pages: [PageReading] = []
         for item in located {
             guard let page = item.evidence else {
-                pages.append(item.failure!)
+                pages.append(item.failure(station: station))
                 continue
             }
             var timings = item.timings
@@ -113,20 +119,41 @@ public struct FormReader: Sendable {
 
     // MARK: Stages
 
-    /// What one photo gives before the arithmetic.
-    struct LocatedPhoto {
-        struct Evidence {
+    /// One photo located and classified: all the reader knows of it before the arithmetic.
+    ///
+    /// `locate(_:)` makes one and `readStation(located:station:)` decides a station's values
+    /// from them. A service that receives a station's pages one at a time can locate each as it
+    /// arrives and decide the station when the last one is in.
+    public struct LocatedPhoto: Sendable {
+        struct Evidence: Sendable {
             var geometry: PageGeometry
             var fields: [FieldEvidence]
         }
 
-        var name: String
+        /// The photo's name, as the results carry it.
+        public internal(set) var name: String
         var evidence: Evidence?
-        var failure: PageReading?
+        /// Why the photo cannot be read, when it cannot.
+        public internal(set) var problem: PageReading.Problem?
         var timings: [String: Double]
+
+        /// The template the photo was found to show; nil when it could not be read.
+        public var templateID: String? { evidence?.geometry.template.id }
+
+        /// A photo that could not even be loaded (a missing file, say): it takes its place in
+        /// the station with an `error` result and the reason.
+        public static func unreadable(name: String, _ problem: PageReading.Problem) -> LocatedPhoto {
+            LocatedPhoto(name: name, evidence: nil, problem: problem, timings: [:])
+        }
+
+        func failure(station: String?) -> PageReading {
+            .failure(image: name, station: station, problem!, timings: timings)
+        }
     }
 
-    func locate(_ photo: Photo, station: String?) -> LocatedPhoto {
+    /// Decodes a photo, runs the geometry pipeline and classifies every cell: the first half
+    /// of a reading. Never throws: a photo that cannot be read carries its `problem`.
+    public func locate(_ photo: Photo) -> LocatedPhoto {
         let clock = ContinuousClock()
         var timings: [String: Double] = [:]
         var image = Image()
@@ -152,13 +179,12 @@ public struct FormReader: Sendable {
         }
         guard let geometry, failure == nil else {
             timings["total"] = timings.values.reduce(0, +)
-            return LocatedPhoto(name: photo.name, evidence: nil,
-                                failure: .failure(image: photo.name, station: station, failure!, timings: timings), timings: timings)
+            return LocatedPhoto(name: photo.name, evidence: nil, problem: failure!, timings: timings)
         }
         var fields: [FieldEvidence] = []
         timings["classify"] = Self.milliseconds(clock.measure { fields = classify(geometry) })
         timings["total"] = timings.values.reduce(0, +)
-        return LocatedPhoto(name: photo.name, evidence: .init(geometry: geometry, fields: fields), failure: nil, timings: timings)
+        return LocatedPhoto(name: photo.name, evidence: .init(geometry: geometry, fields: fields), problem: nil, timings: timings)
     }
 
     /// Every cell of the photo through the network in one batch.
