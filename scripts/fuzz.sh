@@ -4,6 +4,7 @@
 #
 #   scripts/fuzz.sh TARGET [SECONDS]   # TARGET: FuzzImageDecode, FuzzTemplateJSON, FuzzWeightsFile, FuzzReader, FuzzStation
 #   scripts/fuzz.sh all [SECONDS]      # each in turn
+#   FUZZ_SEED=1 scripts/fuzz.sh all 60 # CI's short pass: a fixed seed, so a failure can be rerun
 #
 # The growing corpus lives in .build-fuzz/corpus/TARGET (not committed); a crash is written to
 # .build-fuzz/crashes/ and the script exits non-zero. Every crash found becomes a regression test
@@ -40,4 +41,4 @@ esac
 # -rss_limit_mb: the reader must stay bounded; -max_len: the largest seed plus room.
 max_len=$(find "$corpus" -type f -printf '%s\n' | sort -n | tail -n 1)
 "$binary" "$corpus" -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=$(( ${max_len:-4096} + 4096 )) \
-  -artifact_prefix="$scratch/crashes/$target-" -print_final_stats=1 2>&1 | tail -n 25
+  -artifact_prefix="$scratch/crashes/$target-" -print_final_stats=1 ${FUZZ_SEED:+-seed="$FUZZ_SEED"} 2>&1 | tail -n 25
