@@ -34,7 +34,7 @@ case "$target" in
   FuzzTemplateJSON) seed "$repo"/docs/*.json
     for id in c-hasil-kwk-2 c-hasil-kwk-p2-3; do (cd "$repo" && swift run -q formvision template show "$id") > "$corpus/$id.json" 2>/dev/null || true; done ;;
   FuzzWeightsFile) seed "$repo/Sources/FormVision/Resources/digit-network.fvdn" ;;
-  FuzzReader) seed $(ls "$repo"/SampleForms/photos/*.jpg | head -n 4) ;;
+  FuzzReader) seed $(ls "$repo"/SampleForms/photos/*.jpg | head -n 4) "$repo"/Tests/Fixtures/fuzz/reader-*.jpg ;;
   FuzzStation) seed "$repo/SampleForms/stations.jsonl" "$repo"/Tests/Fixtures/manifests/*.jsonl ;;
 esac
 

@@ -5,25 +5,25 @@ import FormVisionTraining
 /// The reader's decoding parameters, for measuring them (`eval`) or overriding them (`read`).
 /// Defaults are `StationDecoder.Parameters` and `JointDecoder.Parameters`.
 struct DecoderOptions: ParsableArguments {
-    @Option(help: "ε, the floor under every class probability (default 0.002).")
+    @Option(help: "ε, the floor under every class probability (default \(StationDecoder.Parameters().floor)).")
     var floor: Double?
 
-    @Option(help: "k: a photo's ε is max(floor, k × its mean box uncertainty) (default 0, off).")
+    @Option(help: "k: a photo's ε is max(floor, k × its mean box uncertainty) (default \(StationDecoder.Parameters().floorPerUncertainty), off).")
     var floorPerUncertainty: Double?
 
-    @Option(help: "The posterior a value needs to be confident or corrected (default 0.995).")
+    @Option(help: "The posterior a value needs to be confident or corrected (default \(StationDecoder.Parameters().confidence)).")
     var confidence: Double?
 
-    @Option(help: "The posterior a field no equality checks needs (default 0.999).")
+    @Option(help: "The posterior a field no equality checks needs (default \(StationDecoder.Parameters().classifierOnlyConfidence)).")
     var classifierOnlyConfidence: Double?
 
-    @Option(help: "Uniqueness check: class probabilities below this count as equally unlikely (default 0.05; 0 turns the check off).")
+    @Option(help: "Uniqueness check: class probabilities below this count as equally unlikely (default \(StationDecoder.Parameters().uniquenessCut); 0 turns the check off).")
     var uniquenessCut: Double?
 
-    @Option(help: "Cut search branches below this fraction of the best assignment (default 1e-7).")
+    @Option(help: "Cut search branches below this fraction of the best assignment (default \(JointDecoder.Parameters().pruneRatio)).")
     var pruneRatio: Double?
 
-    @Option(help: "Search nodes per station at most (default 400000).")
+    @Option(help: "Search nodes per station at most, the uniqueness check's included (default \(JointDecoder.Parameters().nodeBudget)).")
     var nodeBudget: Int?
 
     func validate() throws {

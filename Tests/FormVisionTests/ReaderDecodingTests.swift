@@ -182,24 +182,119 @@ func box(_ first: String, _ p: Float, or second: String) -> [Float] {
         #expect(field.value == values["registered_dpt_female"])
     }
 
-    /// Summing and max-marginals agree on a small problem, and the search stays complete.
+    /// Summing and max-marginals agree on a small problem. With no nodes for summing, the
+    /// fallback alone decides, within the same limit.
     @Test func maxMarginalsAgreeWithSummingOnTheDecision() {
         let evidence = Self.page2(Self.votes, override: ["votes_valid": [box("2"), box("8"), box("6")]])
         let likelihoods = evidence.map { FieldLikelihood(name: $0.name, boxes: $0.boxes, floor: 0.002) }
         let summed = JointDecoder().decode(likelihoods, relations: Self.kwk3.allRelations)
-        var tight = JointDecoder.Parameters()
-        tight.nodeBudget = 1
-        let fallback = JointDecoder(parameters: tight).decode(likelihoods, relations: Self.kwk3.allRelations)
+        var noSumming = JointDecoder.Parameters()
+        noSumming.summingShare = 0
+        let fallback = JointDecoder(parameters: noSumming).decode(likelihoods, relations: Self.kwk3.allRelations)
         #expect(summed.complete)
         #expect(!summed.approximate)
-        #expect(fallback.approximate || !fallback.complete)
+        #expect(fallback.complete)
+        #expect(fallback.approximate)
+        #expect(fallback.nodes <= noSumming.nodeBudget)
         let i = evidence.firstIndex { $0.name == "votes_valid" }!
         #expect(summed.values?[i] == 256)
         #expect(summed.posterior(i, 256) > 0.995)
-        if fallback.complete {
-            #expect(fallback.values?[i] == 256)
-            #expect(fallback.posterior(i, 256) > 0.995)
+        #expect(fallback.values?[i] == 256)
+        #expect(fallback.posterior(i, 256) > 0.995)
+    }
+}
+
+/// Point 4 of the reliability issue: one node budget bounds the whole decoding of a station,
+/// summing, fallback, every component, every photo and the uniqueness check together.
+@Suite struct SearchBudgetTests {
+    static let kwk3 = JointDecoderTests.kwk3
+
+    /// A station no arithmetic can settle cheaply: every box of both pages torn between three
+    /// classes, so that thousands of assignments are consistent and close in weight.
+    static func unsure(_ seed: UInt64) -> [FieldEvidence] {
+        var g = SeededGenerator(seed: seed)
+        return kwk3.pages.enumerated().flatMap { photo, page in
+            page.fields.map { field in
+                let boxes = (0 ..< field.boxes.count).map { _ in
+                    let classes = (0 ..< 3).map { _ in Int.random(in: 0 ... 9, using: &g) }
+                    return (0 ..< 12).map { c -> Float in classes.contains(c) ? 0.3 : 0.1 / 9 }
+                }
+                return FieldEvidence(name: field.name, boxes: boxes, photo: photo)
+            }
         }
+    }
+
+    @Test(arguments: [1, 37, 1_000, 20_000, 150_000])
+    func aDecodingNeverVisitsMoreThanItsLimit(limit: Int) {
+        let evidence = Self.unsure(7)
+        let likelihoods = evidence.map { FieldLikelihood(name: $0.name, boxes: $0.boxes, floor: 0.002) }
+        let decoding = JointDecoder().decode(likelihoods, relations: Self.kwk3.allRelations, nodeLimit: limit)
+        #expect(decoding.nodes <= limit)
+        #expect(decoding.nodes > 0)
+        if limit < 1_000 { #expect(!decoding.complete) }
+    }
+
+    /// The station's budget holds for all its decodings together; where it runs out, every
+    /// field goes to review with `search_limit`, never to a value decided on half a search.
+    @Test(arguments: [1, 500, 5_000, 60_000, 400_000])
+    func aStationSpendsOneBudget(budget: Int) {
+        var search = JointDecoder.Parameters()
+        search.nodeBudget = budget
+        let decoder = StationDecoder(decoder: JointDecoder(parameters: search))
+        let outcome = decoder.decode(Self.unsure(11), relations: Self.kwk3.allRelations)
+        #expect(outcome.searchNodes <= budget)
+        #expect(outcome.decoding.nodes <= outcome.searchNodes)
+        if !outcome.decoding.complete {
+            #expect(outcome.fields.values.allSatisfy { $0.status == .review && $0.reviewReason == .searchLimit })
+        }
+        if budget <= 500 { #expect(!outcome.decoding.complete) }
+    }
+
+    /// Regression: a mutated sample photo `FuzzReader` found (every box uncertain) once took
+    /// 27 s of arithmetic, each of its searches spending a budget of its own. Now the station's
+    /// one budget bounds it, and its fields go to review.
+    @Test func theSlowArithmeticPhotoStaysWithinOneBudget() throws {
+        let path = Fixtures.repositoryRoot.appendingPathComponent("Tests/Fixtures/fuzz/reader-slow-arithmetic.jpg").path
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        let reader = try FormReader()
+        let located = reader.locate(.init(name: "slow.jpg", bytes: bytes))
+        let page = try #require(located.evidence)
+        let relations = page.geometry.template.relations
+        for budget in [50_000, JointDecoder.Parameters().nodeBudget] {
+            var search = JointDecoder.Parameters()
+            search.nodeBudget = budget
+            let outcome = StationDecoder(decoder: JointDecoder(parameters: search)).decode(page.fields, relations: relations)
+            #expect(outcome.searchNodes <= budget)
+            #expect(outcome.fields.count == page.fields.count)
+            #expect(outcome.fields.values.allSatisfy { $0.status == .review })
+        }
+    }
+
+    /// A uniqueness check that runs out of nodes is a search limit too: the decision it was
+    /// to confirm is not confirmed.
+    @Test func anUnfinishedUniquenessCheckIsASearchLimit() throws {
+        let evidence = JointDecoderTests.page2(JointDecoderTests.votes,
+                                               override: ["votes_total": [box("2"), box("8"), box("0")]])
+        let relations = Self.kwk3.allRelations
+        // Every node of a search for summing, none held back: a limit of n nodes then repeats
+        // any search that needed n or fewer exactly.
+        var search = JointDecoder.Parameters()
+        search.summingShare = 1
+        search.componentReserve = 0
+        var parameters = StationDecoder.Parameters()
+        parameters.checkShare = 0
+        let full = StationDecoder(parameters: parameters, decoder: JointDecoder(parameters: search)).decode(evidence, relations: relations)
+        let fine = full.decoding.nodes, check = full.searchNodes - full.decoding.nodes
+        try #require(full.decoding.complete && !full.decoding.approximate)
+        try #require(full.fields.values.contains { $0.reviewReason != .searchLimit })
+        try #require(check > 1)
+        // Room for the whole decoding, and for all but the last node of the check.
+        search.nodeBudget = fine + check - 1
+        let cut = StationDecoder(parameters: parameters, decoder: JointDecoder(parameters: search)).decode(evidence, relations: relations)
+        #expect(cut.decoding.complete)
+        #expect(cut.decoding.nodes == fine)
+        #expect(cut.searchNodes < full.searchNodes)
+        #expect(cut.fields.values.allSatisfy { $0.status == .review && $0.reviewReason == .searchLimit })
     }
 }
 

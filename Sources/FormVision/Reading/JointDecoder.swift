@@ -22,8 +22,10 @@
 /// "something else" and lowers the certainty of every answer. (A branch cut at a free choice
 /// is not counted: nearly all of its completions break a relation.)
 ///
-/// - Complexity: on a consistent, confidently read page the search visits a few thousand nodes;
-///   it stops at `Parameters.nodeBudget` nodes and says so (`complete == false`).
+/// - Complexity: on a consistent, confidently read page the search visits a few thousand nodes.
+///   It never visits more than its node limit (`Parameters.nodeBudget`, or the limit given to
+///   `decode(_:relations:nodeLimit:)`), summing and fallback together, and says when it stopped
+///   there (`complete == false`).
 public struct JointDecoder: Sendable {
     public struct Parameters: Sendable, Equatable {
         /// A branch is cut when its weight is below this fraction of the best consistent
@@ -35,8 +37,21 @@ public struct JointDecoder: Sendable {
         /// Candidate values less likely than this fraction of a field's best value are not
         /// branched over (they can still be reached as determined values).
         public var candidateFloor = 1e-9
-        /// The search stops after this many nodes; the decoding is then incomplete.
-        public var nodeBudget = 400_000
+        /// The search stops after this many nodes; the decoding is then incomplete. This bounds
+        /// the time of a decoding whatever the likelihoods: a node costs 0.3–0.4 µs on a
+        /// page's 28 fields (release build; README, "Reliability"), so the default bounds a
+        /// station's arithmetic near 1.6 s. A `StationDecoder` spends it on the whole station.
+        /// A confidently read page needs a few thousand nodes; on `hard` photos, a quarter
+        /// of this budget sends four times as many fields to review (`search_limit`).
+        public var nodeBudget = 4_000_000
+        /// The share of a component's node limit that summing may spend; the rest is kept for
+        /// the max-marginal fallback (`Decoding.approximate`), so that a component whose sum
+        /// runs out still gets a best assignment within the same limit.
+        public var summingShare = 0.5
+        /// Nodes held back for every component not yet searched, so that one hard component
+        /// cannot use up the limit of the easy ones after it (a confidently read component
+        /// needs a few dozen to a few hundred).
+        public var componentReserve = 2_000
         /// An inequality between two components bounds the one solved later only when the
         /// other side's value has at least this posterior.
         public var boundConfidence = 0.999
@@ -68,6 +83,7 @@ public struct JointDecoder: Sendable {
         public var droppedMass: Double
         /// Consistent assignments found.
         public var solutions: Int
+        /// Search nodes visited, summing and fallback of every component together.
         public var nodes: Int
         /// False when the node budget ran out.
         public var complete: Bool
@@ -109,6 +125,14 @@ public struct JointDecoder: Sendable {
     /// when it is certain (`Parameters.boundConfidence`), bounds the other side's values in a
     /// component solved later.
     public func decode(_ fields: [FieldLikelihood], relations: [Relation]) -> Decoding {
+        decode(fields, relations: relations, nodeLimit: parameters.nodeBudget)
+    }
+
+    /// Decodes fields under relations, visiting at most `nodeLimit` search nodes over all
+    /// components (`Decoding.nodes ≤ nodeLimit`). Components are searched in turn, each with
+    /// what the earlier ones left, less `Parameters.componentReserve` for every one after it.
+    /// A component that finds no room is incomplete, and so is the decoding.
+    public func decode(_ fields: [FieldLikelihood], relations: [Relation], nodeLimit: Int) -> Decoding {
         var index: [String: Int] = [:]
         for (i, field) in fields.enumerated() { index[field.name] = i }
         var likelihoods = fields.map(\.likelihood)
@@ -136,7 +160,7 @@ public struct JointDecoder: Sendable {
         let components = Self.components(count: fields.count, equalities: equalities)
         var result = Decoding.combining(count: fields.count)
         var decided = [Int?](repeating: nil, count: fields.count)
-        for component in components {
+        for (position, component) in components.enumerated() {
             let members = Set(component)
             // Inequalities reaching a solved component become bounds, but only from a value that
             // is itself certain: an uncertain one would impose its own misread as a hard limit.
@@ -157,7 +181,8 @@ public struct JointDecoder: Sendable {
                     .map { $0.map { (local[$0.field]!, $0.coefficient) } },
                 inequalities: inequalities.filter { members.contains($0.0) && members.contains($0.1) }
                     .map { (local[$0.0]!, local[$0.1]!) },
-                parameters: parameters)
+                parameters: parameters,
+                nodeLimit: componentLimit(remaining: nodeLimit - result.nodes, later: components.count - position - 1))
             problem.run()
             let part = problem.result()
             result.absorb(part, fields: component)
@@ -166,6 +191,14 @@ public struct JointDecoder: Sendable {
         }
         if result.values == nil { result.posteriors = [[Int: Double]](repeating: [:], count: fields.count) }
         return result
+    }
+
+    /// The node limit of a component: what is left, less the reserve for each later component
+    /// (at most half of what is left, so that the reserves never take everything).
+    func componentLimit(remaining: Int, later: Int) -> Int {
+        let remaining = max(0, remaining)
+        let reserve = min(remaining / 2, later.multipliedReportingOverflow(by: max(0, parameters.componentReserve)).partialValue)
+        return remaining - reserve
     }
 
     /// Groups fields joined by equalities; largest group first, ties by their first field.
@@ -221,16 +254,25 @@ private struct Problem {
     var totalFound = 0.0
     var dropped = 0.0
     var mass: [[Int: Double]]
+    /// Nodes visited so far, summing and fallback together; never more than `nodeLimit`.
     var nodes = 0
-    var totalNodes = 0
+    /// The most nodes this problem may visit, and the most its summing passes may.
+    let nodeLimit: Int
+    let summingLimit: Int
+    /// The limit of the search under way: `summingLimit`, then `nodeLimit` in the fallback.
+    var currentLimit: Int
     var solutions = 0
     var exhausted = false
     /// The posteriors come from max-marginals (`maxMarginals`), already normalised per field.
     var approximate = false
 
     init(likelihoods: [[Double]], equalities: [[(field: Int, coefficient: Int)]], inequalities: [(Int, Int)],
-         parameters: JointDecoder.Parameters) {
+         parameters: JointDecoder.Parameters, nodeLimit: Int) {
         self.parameters = parameters
+        self.nodeLimit = max(0, nodeLimit)
+        let share = min(1, max(0, parameters.summingShare))
+        summingLimit = Int((Double(self.nodeLimit) * share).rounded(.down))
+        currentLimit = summingLimit
         count = likelihoods.count
         let weights = likelihoods.map { l in
             let top = l.max() ?? 0
@@ -277,7 +319,9 @@ private struct Problem {
 
     /// Passes with lower and lower floors until one finds a consistent assignment, then a last
     /// pass with no floor, cut only relative to that assignment: the floors only serve to find
-    /// a first assignment cheaply, and must not cut what is close to the best one.
+    /// a first assignment cheaply, and must not cut what is close to the best one. Summing that
+    /// runs out of nodes in any pass, the last included, leaves the decision to the max-marginal
+    /// fallback with the nodes that are left.
     mutating func run() {
         for floor in parameters.startingFloors {
             pass(floor: floor)
@@ -286,6 +330,7 @@ private struct Problem {
             if floor > best * parameters.pruneRatio {
                 incumbent = best
                 pass(floor: 0)
+                if exhausted { return maxMarginals() }
             }
             return
         }
@@ -295,28 +340,26 @@ private struct Problem {
     /// branch and bound, then for each field the best consistent assignment that gives it
     /// another value, up to `alternatives` of them. P(f = v*) ≈ W* / (W* + Σ W_alt): each
     /// value's mass is taken as its best assignment's weight. `approximate` says so; the
-    /// fields are only trusted when this still clears the confidence.
+    /// fields are only trusted when this still clears the confidence. Every search of the
+    /// fallback draws on what the summing left of the problem's node limit.
     mutating func maxMarginals() {
         let alternatives = 3
         maximising = true
         approximate = true
+        currentLimit = nodeLimit
         func best(excluding: [Int: Set<Int>]) -> (Double, [Int])? {
             excluded = excluding
             for floor in parameters.startingFloors {
                 self.best = 0
                 bestValues = nil
-                // Every search of the fallback draws on one budget, the size of the summing's.
-                nodes = totalNodes
                 exhausted = false
                 self.floor = floor
                 search()
-                totalNodes = nodes
                 if exhausted { return nil }
                 if let values = bestValues { return (self.best, values) }
             }
             return nil
         }
-        totalNodes = 0
         guard let (top, values) = best(excluding: [:]) else {
             exhausted = true
             return
@@ -394,11 +437,11 @@ private struct Problem {
     }
 
     mutating func search() {
-        nodes += 1
-        if nodes > parameters.nodeBudget {
+        guard nodes < currentLimit else {
             exhausted = true
             return
         }
+        nodes += 1
         // Propagate determined fields.
         var trail: [(Int, Double)] = []
         defer {
@@ -513,6 +556,6 @@ private struct Problem {
         let posteriors = approximate ? mass : mass.map { perValue in total > 0 ? perValue.mapValues { $0 / total } : [:] }
         return JointDecoder.Decoding(values: bestValues, posteriors: posteriors,
                                      droppedMass: approximate ? 0 : total > 0 ? dropped / total : 1, solutions: solutions,
-                                     nodes: approximate ? totalNodes : nodes, complete: !exhausted, approximate: approximate)
+                                     nodes: nodes, complete: !exhausted, approximate: approximate)
     }
 }

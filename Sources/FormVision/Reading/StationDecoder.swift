@@ -26,7 +26,9 @@ public struct FieldEvidence: Sendable, Equatable {
 ///
 /// The rules, in order:
 /// 1. A field whose photo needs a retake goes to review (`retake`).
-/// 2. An incomplete search sends every field to review (`search_limit`).
+/// 2. An incomplete search sends every field to review (`search_limit`). One node budget
+///    (`JointDecoder.Parameters.nodeBudget`) covers the whole station: its decodings together,
+///    the uniqueness check's included, never visit more nodes than that.
 /// 3. A value whose posterior is below `confidence` (`classifierOnlyConfidence` for a field no
 ///    equality checks) goes to review, with the reason that best
 ///    explains the doubt: `out_of_range` (the reading breaks a bound), `arithmetic_conflict`
@@ -76,6 +78,15 @@ public struct StationDecoder: Sendable {
         /// classifier's best-known failure (74 → 748).
         public var markDoubt = 0.02
 
+        /// The share of the station's node budget kept for the uniqueness check (which costs
+        /// about as much as the decoding it checks); the decoding may spend the rest, and the
+        /// check gets whatever the decoding left.
+        public var checkShare = 0.5
+        /// For a station of several photos: the share of the decoding's nodes that decoding
+        /// all photos at once may spend before the photos are decoded one at a time with the
+        /// rest.
+        public var wholeStationShare = 0.5
+
         public init() {}
     }
 
@@ -92,6 +103,9 @@ public struct StationDecoder: Sendable {
         public var fields: [String: FieldReading]
         public var checks: [RelationCheck]
         public var decoding: JointDecoder.Decoding
+        /// Search nodes the station's decodings visited together, the uniqueness check's
+        /// included; never more than `JointDecoder.Parameters.nodeBudget`.
+        public var searchNodes: Int
     }
 
     /// Decodes a station's fields under the relations that apply to them.
@@ -100,30 +114,44 @@ public struct StationDecoder: Sendable {
         let applicable = JointDecoder.applicable(relations, fields: names)
         let floors = photoFloors(evidence)
         let likelihoods = evidence.map { FieldLikelihood(name: $0.name, boxes: $0.boxes, floor: floors[$0.photo] ?? parameters.floor) }
-        var decoding = decoder.decode(likelihoods, relations: applicable)
-        var used = applicable
+        let budget = max(0, decoder.parameters.nodeBudget)
+        let checking = parameters.uniquenessCut > 0
+        let decodingLimit = checking ? Self.share(budget, parameters.checkShare, complement: true) : budget
         let photos = Set(evidence.map(\.photo))
-        if !decoding.complete, photos.count > 1 {
-            // Too much to search at once: each photo on its own, with the relations among its
-            // own fields only.
-            (decoding, used) = perPhoto(evidence, likelihoods, relations: applicable)
+        var decoding: JointDecoder.Decoding
+        var used = applicable
+        if photos.count > 1 {
+            let whole = decoder.decode(likelihoods, relations: applicable,
+                                       nodeLimit: Self.share(decodingLimit, parameters.wholeStationShare))
+            decoding = whole
+            if !whole.complete {
+                // Too much to search at once: each photo on its own, with the relations among its
+                // own fields only, on what the whole-station search left.
+                (decoding, used) = perPhoto(evidence, likelihoods, relations: applicable, nodeLimit: decodingLimit - whole.nodes)
+                decoding.nodes += whole.nodes
+            }
+        } else {
+            decoding = decoder.decode(likelihoods, relations: applicable, nodeLimit: decodingLimit)
         }
+        var nodes = decoding.nodes
         // The same decoding with every unlikely class alike: is the decision singled out?
         var unique: JointDecoder.Decoding?
-        if parameters.uniquenessCut > 0, decoding.values != nil {
+        var checkIncomplete = false
+        if checking, decoding.values != nil {
             let coarse = evidence.map { field in
                 FieldLikelihood(name: field.name, boxes: field.boxes.map(flattened), floor: 0)
             }
-            let check = decoder.decode(coarse, relations: used)
+            let check = decoder.decode(coarse, relations: used, nodeLimit: budget - nodes)
+            nodes += check.nodes
             // Judged on the fine decoding's values; a different best assignment counts as doubt.
-            unique = check.complete ? check : nil
-            if unique?.values == nil { unique = nil }
+            checkIncomplete = !check.complete
+            unique = check.complete && check.values != nil ? check : nil
         }
         let readings = Dictionary(uniqueKeysWithValues: likelihoods.map { ($0.name, $0.reading) })
         var fields: [String: FieldReading] = [:]
         for (i, item) in evidence.enumerated() {
-            fields[item.name] = judge(item, likelihoods[i], index: i, decoding: decoding, unique: unique, relations: used,
-                                      readings: readings)
+            fields[item.name] = judge(item, likelihoods[i], index: i, decoding: decoding, unique: unique,
+                                      checkIncomplete: checkIncomplete, relations: used, readings: readings)
         }
         let values = fields.mapValues(\.value)
         let checks = applicable.map { relation in
@@ -131,11 +159,18 @@ public struct StationDecoder: Sendable {
                           values: Dictionary(uniqueKeysWithValues: relation.fieldNames.map { ($0, values[$0] ?? nil) }),
                           holds: relation.holds(values.compactMapValues { $0 }), holdsAsRead: relation.holds(readings))
         }
-        return Outcome(fields: fields, checks: checks, decoding: decoding)
+        return Outcome(fields: fields, checks: checks, decoding: decoding, searchNodes: nodes)
+    }
+
+    /// `fraction` of `total` nodes, rounded down (or `total` less that, with `complement`).
+    static func share(_ total: Int, _ fraction: Double, complement: Bool = false) -> Int {
+        let part = Int((Double(max(0, total)) * min(1, max(0, fraction))).rounded(.down))
+        return complement ? max(0, total) - part : part
     }
 
     func judge(_ evidence: FieldEvidence, _ likelihood: FieldLikelihood, index i: Int, decoding: JointDecoder.Decoding,
-               unique: JointDecoder.Decoding?, relations: [Relation], readings: [String: Int]) -> FieldReading {
+               unique: JointDecoder.Decoding?, checkIncomplete: Bool = false, relations: [Relation],
+               readings: [String: Int]) -> FieldReading {
         let mine = relations.filter { $0.fieldNames.contains(evidence.name) }
         let equalities = mine.filter(\.isEquality)
         let reading = likelihood.reading
@@ -165,7 +200,7 @@ public struct StationDecoder: Sendable {
         }
 
         if evidence.retake { return review(.retake) }
-        if !decoding.complete || decoding.values == nil { return review(.searchLimit) }
+        if !decoding.complete || decoding.values == nil || checkIncomplete { return review(.searchLimit) }
         var asRead = readings
         asRead[evidence.name] = reading
         let brokenAsRead = mine.filter { $0.holds(asRead) == false }
@@ -205,15 +240,20 @@ public struct StationDecoder: Sendable {
 
     /// Decodes each photo's fields apart, with the relations that lie within one photo, and
     /// puts the results together in the order of `evidence`.
-    func perPhoto(_ evidence: [FieldEvidence], _ likelihoods: [FieldLikelihood], relations: [Relation])
+    /// Together they visit at most `nodeLimit` nodes: each photo gets an equal share of what
+    /// the photos before it left.
+    func perPhoto(_ evidence: [FieldEvidence], _ likelihoods: [FieldLikelihood], relations: [Relation], nodeLimit: Int)
         -> (JointDecoder.Decoding, [Relation]) {
         var combined = JointDecoder.Decoding.combining(count: evidence.count)
         var used: [Relation] = []
-        for photo in Set(evidence.map(\.photo)).sorted() {
+        let photos = Set(evidence.map(\.photo)).sorted()
+        for (k, photo) in photos.enumerated() {
             let members = evidence.indices.filter { evidence[$0].photo == photo }
             let own = JointDecoder.applicable(relations, fields: Set(members.map { evidence[$0].name }))
             used += own
-            combined.absorb(decoder.decode(members.map { likelihoods[$0] }, relations: own), fields: members)
+            let left = max(0, nodeLimit - combined.nodes)
+            combined.absorb(decoder.decode(members.map { likelihoods[$0] }, relations: own, nodeLimit: left / (photos.count - k)),
+                            fields: members)
         }
         return (combined, used)
     }
