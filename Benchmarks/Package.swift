@@ -25,5 +25,17 @@ let package = Package(
             path: "Benchmarks/DecodeBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Every stage of a read and the whole read, on synthetic photos (so it needs the corpus
+        // generator, which services never compile).
+        .executableTarget(
+            name: "StageBenchmarks",
+            dependencies: [
+                .product(name: "FormVision", package: "FormVision"),
+                .product(name: "FormVisionTraining", package: "FormVision"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/StageBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

@@ -187,8 +187,10 @@ public struct FormReader: Sendable {
         return LocatedPhoto(name: photo.name, evidence: .init(geometry: geometry, fields: fields), problem: nil, timings: timings)
     }
 
-    /// Every cell of the photo through the network in one batch.
-    func classify(_ geometry: PageGeometry) -> [FieldEvidence] {
+    /// Every cell of a located page through the network in one batch: the evidence of its
+    /// fields, for `StationDecoder`. `locate(_:)` runs it after the geometry pipeline; a service
+    /// that runs the pipeline itself (or a benchmark of the stages) calls it directly.
+    public func classify(_ geometry: PageGeometry) -> [FieldEvidence] {
         let side = CellImage.side * CellImage.side
         let cells = geometry.cells.flatMap { $0 }
         var input = [Float](repeating: 0, count: cells.count * side)
