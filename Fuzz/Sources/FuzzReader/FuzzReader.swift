@@ -3,7 +3,7 @@ import FuzzSupport
 
 /// The whole reader on mutated photos (seeded from SampleForms): any bytes give a reading whose
 /// every field is confident, corrected or in review, or an error record; never a crash.
-nonisolated(unsafe) let reader = try! FormReader()
+let reader = try! FormReader()
 
 @_cdecl("FuzzReader_main")
 public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {

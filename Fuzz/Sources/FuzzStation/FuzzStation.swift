@@ -6,10 +6,10 @@ import FuzzSupport
 /// manifest, and each station it names is decided from photos located once at start-up (the
 /// pages of three form sets and one unreadable file), picked by a hash of each image path.
 /// Every station gets one result per image and every field a status; never a crash.
-nonisolated(unsafe) let reader = try! FormReader()
+let reader = try! FormReader()
 
 /// The located photos the manifests' paths stand for.
-nonisolated(unsafe) let pool: [FormReader.LocatedPhoto] = {
+let pool: [FormReader.LocatedPhoto] = {
     let photos = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../../SampleForms/photos").standardized
     let names = ["c-hasil-kwk-2-p1-scan-0006", "c-hasil-kwk-2-p2-scan-0007", "c-hasil-kwk-3-p1-scan-0000",
