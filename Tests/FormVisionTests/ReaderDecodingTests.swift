@@ -39,6 +39,35 @@ func box(_ first: String, _ p: Float, or second: String) -> [Float] {
         #expect(likelihood.likelihood[740] < 0.001)
     }
 
+    /// The odometer over rows of symbols against the definition, summed by plain recursion:
+    /// the same likelihood for every value, bit for bit, and the same best row (the first of
+    /// equal rows in reading order).
+    @Test(arguments: [1, 2, 3, 4])
+    func likelihoodMatchesTheDefinition(boxCount: Int) {
+        var g = SeededGenerator(seed: UInt64(boxCount) * 31)
+        let boxes = (0 ..< boxCount).map { _ in (0 ..< 12).map { _ in Float.random(in: 0 ... 1, using: &g) } }
+        let floor = 0.002
+        let fast = FieldLikelihood(name: "f", boxes: boxes, floor: floor)
+        var likelihood = [Double](repeating: 0, count: fast.likelihood.count)
+        var best = [Double](repeating: -1, count: likelihood.count)
+        var bestRow = [[Int]](repeating: [], count: likelihood.count)
+        func visit(_ box: Int, _ probability: Double, _ row: [Int]) {
+            guard box < boxCount else {
+                let value = FieldLikelihood.value(of: row).value
+                likelihood[value] += probability
+                if probability > best[value] { (best[value], bestRow[value]) = (probability, row) }
+                return
+            }
+            for symbol in 0 ... FieldLikelihood.noDigit {
+                visit(box + 1, probability * fast.symbolProbabilities[box][symbol], row + [symbol])
+            }
+        }
+        visit(0, 1, [])
+        #expect(fast.likelihood == likelihood)
+        #expect(fast.bestRow.count == bestRow.count)
+        #expect(fast.bestRow.indices.allSatisfy { fast.bestRow[$0] == bestRow[$0] })
+    }
+
     /// The floor keeps every value possible, so the arithmetic can always reach the truth.
     @Test func theFloorKeepsEveryValuePossible() {
         let certain = FieldLikelihood(name: "f", boxes: [box("1", 1), box("2", 1), box("3", 1)], floor: 0)
@@ -201,6 +230,23 @@ func box(_ first: String, _ p: Float, or second: String) -> [Float] {
         #expect(summed.posterior(i, 256) > 0.995)
         #expect(fallback.values?[i] == 256)
         #expect(fallback.posterior(i, 256) > 0.995)
+    }
+}
+
+/// The decoder's candidate lists against the plain definition (sort everything, keep the top).
+@Suite struct CandidateListTests {
+    @Test(arguments: [1, 7, 48, 2_000])
+    func candidatesAreTheTopOfTheSortedValues(count: Int) {
+        var g = SeededGenerator(seed: UInt64(count))
+        // Weights with ties and many values under the floor, as a field's likelihoods have.
+        let w = (0 ..< 1000).map { _ -> Double in
+            let r = Double.random(in: 0 ..< 1, using: &g)
+            return r < 0.5 ? 1e-12 : (r * 20).rounded() / 20
+        }
+        let floor = 1e-9
+        let reference = Array(w.indices.filter { w[$0] >= floor }.sorted { w[$0] > w[$1] || (w[$0] == w[$1] && $0 < $1) }
+            .prefix(count))
+        #expect(JointDecoder.candidates(w, floor: floor, count: count) == reference)
     }
 }
 

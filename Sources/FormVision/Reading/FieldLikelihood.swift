@@ -41,8 +41,31 @@ public struct FieldLikelihood: Sendable, Equatable {
     public let likelihood: [Double]
     /// Per value, the most probable row of symbols that stands for it (indices into the
     /// symbols), and how that row is laid out.
-    public let bestRow: [[Int]]
+    public let bestRow: BestRows
     public let bestPattern: [BoxPattern]
+
+    /// The most probable row of symbols for every value, kept as one number per value (the
+    /// row's symbols as digits in base 11) and spelt out when asked for: a field has a
+    /// thousand values and the reader looks at two or three of them.
+    public struct BestRows: Sendable, Equatable, RandomAccessCollection {
+        /// Per value, the row in base 11, first box most significant.
+        let codes: [Int32]
+        let boxes: Int
+
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { codes.count }
+
+        /// The row of symbols for `value`, one per box.
+        public subscript(value: Int) -> [Int] {
+            var code = Int(codes[value])
+            var row = [Int](repeating: 0, count: boxes)
+            for b in stride(from: boxes - 1, through: 0, by: -1) {
+                row[b] = code % (FieldLikelihood.noDigit + 1)
+                code /= FieldLikelihood.noDigit + 1
+            }
+            return row
+        }
+    }
 
     /// Builds the likelihood from each box's 12 class probabilities (`DigitClass` order).
     ///
@@ -66,20 +89,35 @@ public struct FieldLikelihood: Sendable, Equatable {
         for _ in boxes { capacity *= 10 }
         var likelihood = [Double](repeating: 0, count: capacity)
         var bestProbability = [Double](repeating: -1, count: capacity)
-        var bestRow = [[Int]](repeating: [], count: capacity)
+        var bestCode = [Int32](repeating: 0, count: capacity)
         var bestPattern = [BoxPattern](repeating: .empty, count: capacity)
-        var row = [Int](repeating: 0, count: boxes.count)
-        Self.enumerate(symbols, box: 0, probability: 1, row: &row) { row, probability in
+        // Every row of symbols in order (first box most significant), as an odometer: no
+        // allocation per row. Every value is reached (by its row of digits), so every value
+        // gets a best row.
+        let n = boxes.count, base = Self.noDigit + 1
+        var rows = 1
+        for _ in 0 ..< n { rows *= base }
+        var row = [Int](repeating: 0, count: n)
+        for code in 0 ..< rows {
+            var probability = 1.0
+            for b in 0 ..< n { probability *= symbols[b][row[b]] }
             let (value, pattern) = Self.value(of: row)
             likelihood[value] += probability
             if probability > bestProbability[value] {
                 bestProbability[value] = probability
-                bestRow[value] = row
+                bestCode[value] = Int32(code)
                 bestPattern[value] = pattern
+            }
+            var b = n - 1
+            while b >= 0 {
+                row[b] += 1
+                if row[b] < base { break }
+                row[b] = 0
+                b -= 1
             }
         }
         self.likelihood = likelihood
-        self.bestRow = bestRow
+        bestRow = BestRows(codes: bestCode, boxes: n)
         self.bestPattern = bestPattern
     }
 
@@ -106,14 +144,5 @@ public struct FieldLikelihood: Sendable, Equatable {
             }
         }
         return (value, digits == 0 ? .empty : gap ? .markBetweenDigits : .contiguous)
-    }
-
-    private static func enumerate(_ symbols: [[Double]], box: Int, probability: Double, row: inout [Int],
-                                  _ visit: ([Int], Double) -> Void) {
-        guard box < symbols.count else { return visit(row, probability) }
-        for s in 0 ... noDigit {
-            row[box] = s
-            enumerate(symbols, box: box + 1, probability: probability * symbols[box][s], row: &row, visit)
-        }
     }
 }

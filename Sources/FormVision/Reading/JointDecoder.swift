@@ -217,6 +217,25 @@ public struct JointDecoder: Sendable {
         return groups.values.sorted { $0.count > $1.count || ($0.count == $1.count && $0[0] < $1[0]) }
     }
 
+    /// The `count` values of greatest weight among those of at least `floor`, heaviest first,
+    /// equal weights in value order: the first `count` of all such values sorted that way, found
+    /// without sorting a field's thousand values (an insertion into a short list kept in order).
+    static func candidates(_ w: [Double], floor: Double, count: Int) -> [Int] {
+        guard count > 0 else { return [] }
+        var top: [Int] = []
+        top.reserveCapacity(count + 1)
+        for v in w.indices where w[v] >= floor {
+            if top.count == count, w[v] <= w[top[count - 1]] { continue }
+            // After every value at least as heavy: values come in increasing order, so equal
+            // weights keep value order.
+            var place = top.count
+            while place > 0, w[top[place - 1]] < w[v] { place -= 1 }
+            top.insert(v, at: place)
+            if top.count > count { top.removeLast() }
+        }
+        return top
+    }
+
     /// The relations that can be checked when only these fields are known.
     public static func applicable(_ relations: [Relation], fields: Set<String>) -> [Relation] {
         relations.filter { $0.fieldNames.allSatisfy(fields.contains) }
@@ -254,6 +273,10 @@ private struct Problem {
     var totalFound = 0.0
     var dropped = 0.0
     var mass: [[Int: Double]]
+    /// The fields that `search` assigned by propagation, with the weight before each, on one
+    /// stack for the whole search (each call undoes its own part), so that a node allocates
+    /// nothing.
+    var trail: [(field: Int, weight: Double)] = []
     /// Nodes visited so far, summing and fallback together; never more than `nodeLimit`.
     var nodes = 0
     /// The most nodes this problem may visit, and the most its summing passes may.
@@ -278,9 +301,8 @@ private struct Problem {
             let top = l.max() ?? 0
             return top > 0 ? l.map { $0 / top } : l
         }
-        let candidates = weights.map { w in
-            let order = w.indices.filter { w[$0] >= parameters.candidateFloor }.sorted { w[$0] > w[$1] || (w[$0] == w[$1] && $0 < $1) }
-            return Array(order.prefix(parameters.maximumCandidates))
+        let candidates = weights.map {
+            JointDecoder.candidates($0, floor: parameters.candidateFloor, count: parameters.maximumCandidates)
         }
         self.weights = weights
         self.candidates = candidates
@@ -302,6 +324,7 @@ private struct Problem {
         rankOf = rank
         assigned = [Int?](repeating: nil, count: count)
         mass = [[Int: Double]](repeating: [:], count: count)
+        trail.reserveCapacity(count)
     }
 
     /// Searching for the single best assignment (branch and bound against it) instead of
@@ -443,9 +466,10 @@ private struct Problem {
         }
         nodes += 1
         // Propagate determined fields.
-        var trail: [(Int, Double)] = []
+        let base = trail.count
         defer {
-            for (field, previous) in trail.reversed() {
+            while trail.count > base {
+                let (field, previous) = trail.removeLast()
                 assigned[field] = nil
                 weight = previous
             }
@@ -490,16 +514,19 @@ private struct Problem {
     func pairBound() -> Double {
         var bound = 1.0
         for equality in equalities {
-            var sum = 0, open: [(field: Int, coefficient: Int)] = []
+            // The equality's open terms, without an array per equality per node.
+            var sum = 0, openCount = 0
+            var first = (field: 0, coefficient: 0), second = (field: 0, coefficient: 0)
             for term in equality.terms {
                 if let v = assigned[term.field] { sum += term.coefficient * v } else {
-                    open.append(term)
-                    if open.count > 2 { break }
+                    openCount += 1
+                    if openCount == 1 { first = term } else if openCount == 2 { second = term } else { break }
                 }
             }
-            guard open.count == 2 else { continue }
+            guard openCount == 2 else { continue }
             var best = 0.0
-            for (a, b) in [(open[0], open[1]), (open[1], open[0])] {
+            for pass in 0 ..< 2 {
+                let (a, b) = pass == 0 ? (first, second) : (second, first)
                 let size = weights[b.field].count
                 for value in candidates[a.field] {
                     let wa = weights[a.field][value]
