@@ -527,15 +527,23 @@ private struct Problem {
             var best = 0.0
             for pass in 0 ..< 2 {
                 let (a, b) = pass == 0 ? (first, second) : (second, first)
-                let size = weights[b.field].count
+                let weightsA = weights[a.field], weightsB = weights[b.field]
+                let size = weightsB.count
                 for value in candidates[a.field] {
-                    let wa = weights[a.field][value]
+                    let wa = weightsA[value]
                     if wa <= best { break }
                     let rest = -sum - a.coefficient * value
-                    guard rest % b.coefficient == 0 else { continue }
-                    let other = rest / b.coefficient
+                    // Nearly every coefficient is ±1: no division for those.
+                    let other: Int
+                    switch b.coefficient {
+                    case 1: other = rest
+                    case -1: other = -rest
+                    default:
+                        guard rest % b.coefficient == 0 else { continue }
+                        other = rest / b.coefficient
+                    }
                     guard other >= 0, other < size else { continue }
-                    best = max(best, wa * weights[b.field][other])
+                    best = max(best, wa * weightsB[other])
                 }
             }
             bound = min(bound, best)
