@@ -95,13 +95,17 @@ public struct FieldLikelihood: Sendable, Equatable {
         // allocation per row. Every value is reached (by its row of digits), so every value
         // gets a best row.
         let n = boxes.count, base = Self.noDigit + 1
-        var rows = 1
-        for _ in 0 ..< n { rows *= base }
+        let layouts = Self.rowLayouts[n]
         var row = [Int](repeating: 0, count: n)
-        for code in 0 ..< rows {
-            var probability = 1.0
-            for b in 0 ..< n { probability *= symbols[b][row[b]] }
-            let (value, pattern) = Self.value(of: row)
+        // prefix[b]: the product of the first b boxes' probabilities, multiplied in box order
+        // (as a sum over rows written out would); only the boxes after the last one to change
+        // are multiplied again.
+        var prefix = [Double](repeating: 1, count: n + 1)
+        var changed = 0
+        for code in layouts.indices {
+            for b in changed ..< n { prefix[b + 1] = prefix[b] * symbols[b][row[b]] }
+            let probability = prefix[n]
+            let value = Int(layouts[code].value), pattern = layouts[code].pattern
             likelihood[value] += probability
             if probability > bestProbability[value] {
                 bestProbability[value] = probability
@@ -115,6 +119,7 @@ public struct FieldLikelihood: Sendable, Equatable {
                 row[b] = 0
                 b -= 1
             }
+            changed = max(0, b)
         }
         self.likelihood = likelihood
         bestRow = BestRows(codes: bestCode, boxes: n)
@@ -129,6 +134,24 @@ public struct FieldLikelihood: Sendable, Equatable {
         var best = 0
         for v in likelihood.indices where likelihood[v] > likelihood[best] { best = v }
         return best
+    }
+
+    /// For each number of boxes n (index n, 1…`maximumBoxes`), every row of n symbols in
+    /// order (first box most significant, base 11): the value it stands for and its layout.
+    /// They depend on the row alone, so they are worked out once per process.
+    static let rowLayouts: [[(value: Int32, pattern: BoxPattern)]] = (0 ... maximumBoxes).map { n in
+        guard n > 0 else { return [] }
+        var rows = 1
+        for _ in 0 ..< n { rows *= noDigit + 1 }
+        return (0 ..< rows).map { code in
+            var row = [Int](repeating: 0, count: n), rest = code
+            for b in stride(from: n - 1, through: 0, by: -1) {
+                row[b] = rest % (noDigit + 1)
+                rest /= noDigit + 1
+            }
+            let (value, pattern) = value(of: row)
+            return (Int32(value), pattern)
+        }
     }
 
     /// The number a row of symbols stands for, and its layout.
