@@ -4,6 +4,26 @@ import Testing
 @testable import FormVisionTraining
 
 @Suite struct ImageTests {
+    /// The fast luma kernel against its reference: every byte equal, on random pixels (the
+    /// extremes included) in packed and padded rows, and on widths that are no multiple of a
+    /// vector.
+    @Test(arguments: [(1, 1, 1), (17, 5, 1), (613, 31, 1), (613, 31, 64), (4000, 3, 16)])
+    func grayscaleMatchesItsReference(width: Int, height: Int, alignment: Int) {
+        var g = SeededGenerator(seed: UInt64(width * 7 + height))
+        var image = Image(width: width, height: height, format: .rgb8, rowAlignment: alignment)
+        for y in 0 ..< height {
+            for x in 0 ..< width {
+                for c in 0 ..< 3 {
+                    let r = Int.random(in: 0 ..< 10, using: &g)
+                    image[x, y, c] = r == 0 ? 0 : r == 1 ? 255 : UInt8.random(in: 0 ... 255, using: &g)
+                }
+            }
+        }
+        let fast = image.grayscale(), reference = image.grayscaleReference()
+        #expect(fast.width == width && fast.height == height && fast.format == .gray8)
+        #expect((0 ..< height).allSatisfy { y in (0 ..< width).allSatisfy { x in fast[x, y] == reference[x, y] } })
+    }
+
     /// A row stride larger than the width holds the same pixels as a packed decode.
     @Test(arguments: [ImageFormat.jpeg, .png], [Image.PixelFormat.gray8, .rgb8])
     func strideLargerThanWidth(format: ImageFormat, pixelFormat: Image.PixelFormat) throws {

@@ -67,20 +67,45 @@ extension Image {
         return out
     }
 
-    /// Luma, (77 R + 150 G + 29 B) / 256 (BT.601 weights in fixed point); a gray image is returned as is.
+    /// Luma, (77 R + 150 G + 29 B + 128) / 256 (BT.601 weights in fixed point); a gray image is
+    /// returned as is.
+    ///
+    /// The fast kernel: 16-bit wrapping arithmetic along each row through raw pointers, which
+    /// the compiler vectorises (the largest sum, 256 · 255 + 128, fits in 16 bits, so nothing
+    /// wraps). `grayscaleReference()` is the plain definition; a test compares them.
     public func grayscale() -> Image {
         guard format == .rgb8 else { return self }
         var gray = Image(width: width, height: height, format: .gray8)
         let (w, h, stride, outStride) = (width, height, rowStride, gray.rowStride)
         storage.withUnsafeBufferPointer { src in
             gray.storage.withUnsafeMutableBufferPointer { dst in
+                guard let source = src.baseAddress, let target = dst.baseAddress else { return }
                 for y in 0 ..< h {
-                    for x in 0 ..< w {
-                        let p = y * stride + x * 3
-                        let luma = 77 * Int(src[p]) + 150 * Int(src[p + 1]) + 29 * Int(src[p + 2])
-                        dst[y * outStride + x] = UInt8((luma + 128) >> 8)
-                    }
+                    Self.lumaRow(source + y * stride, into: target + y * outStride, count: w)
                 }
+            }
+        }
+        return gray
+    }
+
+    /// One row of `grayscale()`: `count` RGB pixels to `count` luma bytes.
+    @inline(__always)
+    static func lumaRow(_ rgb: UnsafePointer<UInt8>, into gray: UnsafeMutablePointer<UInt8>, count: Int) {
+        for x in 0 ..< count {
+            let r = UInt16(rgb[3 &* x]), g = UInt16(rgb[3 &* x &+ 1]), b = UInt16(rgb[3 &* x &+ 2])
+            let luma = (77 &* r) &+ (150 &* g) &+ (29 &* b) &+ 128
+            gray[x] = UInt8(truncatingIfNeeded: luma &>> 8)
+        }
+    }
+
+    /// The reference for `grayscale()`: the same formula, pixel by pixel, in plain arithmetic.
+    package func grayscaleReference() -> Image {
+        guard format == .rgb8 else { return self }
+        var gray = Image(width: width, height: height, format: .gray8)
+        for y in 0 ..< height {
+            for x in 0 ..< width {
+                let luma = 77 * Int(self[x, y, 0]) + 150 * Int(self[x, y, 1]) + 29 * Int(self[x, y, 2])
+                gray[x, y] = UInt8((luma + 128) >> 8)
             }
         }
         return gray
