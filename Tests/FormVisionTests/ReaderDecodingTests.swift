@@ -280,6 +280,19 @@ func box(_ first: String, _ p: Float, or second: String) -> [Float] {
         if limit < 1_000 { #expect(!decoding.complete) }
     }
 
+    /// Absurd settings cannot lift the limit: a reserve so large that reserving it for every
+    /// later component overflows still leaves each component at most what is left.
+    @Test(arguments: [Int.max, Int.max / 3, -5])
+    func aHugeOrNegativeReserveKeepsTheLimit(reserve: Int) {
+        let evidence = Self.unsure(7)
+        let likelihoods = evidence.map { FieldLikelihood(name: $0.name, boxes: $0.boxes, floor: 0.002) }
+        var parameters = JointDecoder.Parameters()
+        parameters.componentReserve = reserve
+        let decoding = JointDecoder(parameters: parameters).decode(likelihoods, relations: Self.kwk3.allRelations, nodeLimit: 3_000)
+        #expect(decoding.nodes <= 3_000)
+        #expect(decoding.nodes > 0)
+    }
+
     /// The station's budget holds for all its decodings together; where it runs out, every
     /// field goes to review with `search_limit`, never to a value decided on half a search.
     @Test(arguments: [1, 500, 5_000, 60_000, 400_000])

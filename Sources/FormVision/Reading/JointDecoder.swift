@@ -197,7 +197,8 @@ public struct JointDecoder: Sendable {
     /// (at most half of what is left, so that the reserves never take everything).
     func componentLimit(remaining: Int, later: Int) -> Int {
         let remaining = max(0, remaining)
-        let reserve = min(remaining / 2, later.multipliedReportingOverflow(by: max(0, parameters.componentReserve)).partialValue)
+        let (wanted, overflow) = max(0, later).multipliedReportingOverflow(by: max(0, parameters.componentReserve))
+        let reserve = overflow ? remaining / 2 : min(remaining / 2, wanted)
         return remaining - reserve
     }
 
