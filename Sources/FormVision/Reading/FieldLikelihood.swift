@@ -56,15 +56,7 @@ public struct FieldLikelihood: Sendable, Equatable {
         public var endIndex: Int { codes.count }
 
         /// The row of symbols for `value`, one per box.
-        public subscript(value: Int) -> [Int] {
-            var code = Int(codes[value])
-            var row = [Int](repeating: 0, count: boxes)
-            for b in stride(from: boxes - 1, through: 0, by: -1) {
-                row[b] = code % (FieldLikelihood.noDigit + 1)
-                code /= FieldLikelihood.noDigit + 1
-            }
-            return row
-        }
+        public subscript(value: Int) -> [Int] { FieldLikelihood.row(code: Int(codes[value]), boxes: boxes) }
     }
 
     /// Builds the likelihood from each box's 12 class probabilities (`DigitClass` order).
@@ -144,14 +136,19 @@ public struct FieldLikelihood: Sendable, Equatable {
         var rows = 1
         for _ in 0 ..< n { rows *= noDigit + 1 }
         return (0 ..< rows).map { code in
-            var row = [Int](repeating: 0, count: n), rest = code
-            for b in stride(from: n - 1, through: 0, by: -1) {
-                row[b] = rest % (noDigit + 1)
-                rest /= noDigit + 1
-            }
-            let (value, pattern) = value(of: row)
+            let (value, pattern) = value(of: row(code: code, boxes: n))
             return (Int32(value), pattern)
         }
+    }
+
+    /// The row of `boxes` symbols numbered `code` in base 11, first box most significant.
+    static func row(code: Int, boxes: Int) -> [Int] {
+        var row = [Int](repeating: 0, count: boxes), rest = code
+        for b in stride(from: boxes - 1, through: 0, by: -1) {
+            row[b] = rest % (noDigit + 1)
+            rest /= noDigit + 1
+        }
+        return row
     }
 
     /// The number a row of symbols stands for, and its layout.

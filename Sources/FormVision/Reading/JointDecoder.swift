@@ -193,6 +193,13 @@ public struct JointDecoder: Sendable {
         return result
     }
 
+    /// `fraction` (clamped to 0…1) of `total` nodes, rounded down; with `complement`, `total`
+    /// less that. Every split of a node budget goes through this.
+    static func share(_ total: Int, _ fraction: Double, complement: Bool = false) -> Int {
+        let part = Int((Double(max(0, total)) * min(1, max(0, fraction))).rounded(.down))
+        return complement ? max(0, total) - part : part
+    }
+
     /// The node limit of a component: what is left, less the reserve for each later component
     /// (at most half of what is left, so that the reserves never take everything).
     func componentLimit(remaining: Int, later: Int) -> Int {
@@ -294,8 +301,7 @@ private struct Problem {
          parameters: JointDecoder.Parameters, nodeLimit: Int) {
         self.parameters = parameters
         self.nodeLimit = max(0, nodeLimit)
-        let share = min(1, max(0, parameters.summingShare))
-        summingLimit = Int((Double(self.nodeLimit) * share).rounded(.down))
+        summingLimit = JointDecoder.share(nodeLimit, parameters.summingShare)
         currentLimit = summingLimit
         count = likelihoods.count
         let weights = likelihoods.map { l in

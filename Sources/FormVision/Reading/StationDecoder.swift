@@ -116,13 +116,13 @@ public struct StationDecoder: Sendable {
         let likelihoods = evidence.map { FieldLikelihood(name: $0.name, boxes: $0.boxes, floor: floors[$0.photo] ?? parameters.floor) }
         let budget = max(0, decoder.parameters.nodeBudget)
         let checking = parameters.uniquenessCut > 0
-        let decodingLimit = checking ? Self.share(budget, parameters.checkShare, complement: true) : budget
+        let decodingLimit = checking ? JointDecoder.share(budget, parameters.checkShare, complement: true) : budget
         let photos = Set(evidence.map(\.photo))
         var decoding: JointDecoder.Decoding
         var used = applicable
         if photos.count > 1 {
             let whole = decoder.decode(likelihoods, relations: applicable,
-                                       nodeLimit: Self.share(decodingLimit, parameters.wholeStationShare))
+                                       nodeLimit: JointDecoder.share(decodingLimit, parameters.wholeStationShare))
             decoding = whole
             if !whole.complete {
                 // Too much to search at once: each photo on its own, with the relations among its
@@ -160,12 +160,6 @@ public struct StationDecoder: Sendable {
                           holds: relation.holds(values.compactMapValues { $0 }), holdsAsRead: relation.holds(readings))
         }
         return Outcome(fields: fields, checks: checks, decoding: decoding, searchNodes: nodes)
-    }
-
-    /// `fraction` of `total` nodes, rounded down (or `total` less that, with `complement`).
-    static func share(_ total: Int, _ fraction: Double, complement: Bool = false) -> Int {
-        let part = Int((Double(max(0, total)) * min(1, max(0, fraction))).rounded(.down))
-        return complement ? max(0, total) - part : part
     }
 
     func judge(_ evidence: FieldEvidence, _ likelihood: FieldLikelihood, index i: Int, decoding: JointDecoder.Decoding,
