@@ -26,7 +26,7 @@ struct SynthCommand: ParsableCommand {
     @Option(help: "The corpus seed.")
     var seed: UInt64 = 1
 
-    @Option(help: "Photo conditions: scan, phone, hard, or a comma-separated list taken station by station.")
+    @Option(help: "Photo conditions: scan, phone, hard, bent (sheets lifting off the table), bent-heldout (the bent level's held-out settings), or a comma-separated list taken station by station.")
     var level = "phone"
 
     @Option(help: "Output directory (created if missing).")
@@ -54,7 +54,7 @@ struct SynthCommand: ParsableCommand {
     func validate() throws {
         guard count > 0, count <= 100_000 else { throw ValidationError("--count must be 1 to 100000") }
         guard start >= 0 else { throw ValidationError("--start must not be negative") }
-        guard (try? levels()) != nil else { throw ValidationError("--level takes scan, phone, hard or a comma-separated list") }
+        guard (try? levels()) != nil else { throw ValidationError("--level takes \(PhotoLevel.allCases.map(\.rawValue).joined(separator: ", ")) or a comma-separated list") }
         guard ["held-out", "training", "held-out-fonts"].contains(digitsSplit) else {
             throw ValidationError("--digits-split is held-out, training or held-out-fonts")
         }

@@ -40,6 +40,9 @@ public struct PhotoLabel: Sendable, Equatable, Codable {
         public var noiseSigma: Double
         /// Page pixels per mm at the page centre: how large the boxes are.
         public var pixelsPerMillimetre: Double
+        /// The greatest height of the sheet above the table, mm, when it lifts off it (curled,
+        /// folded, on bumps); absent for a sheet lying flat or bent only within its plane.
+        public var liftMillimetres: Double?
 
         public init(
             background: String,
@@ -50,7 +53,8 @@ public struct PhotoLabel: Sendable, Equatable, Codable {
             blurSigma: Double,
             motionBlur: Double,
             noiseSigma: Double,
-            pixelsPerMillimetre: Double
+            pixelsPerMillimetre: Double,
+            liftMillimetres: Double? = nil
         ) {
             self.background = background
             self.folds = folds
@@ -61,6 +65,7 @@ public struct PhotoLabel: Sendable, Equatable, Codable {
             self.motionBlur = motionBlur
             self.noiseSigma = noiseSigma
             self.pixelsPerMillimetre = pixelsPerMillimetre
+            self.liftMillimetres = liftMillimetres
         }
     }
 

@@ -9,6 +9,15 @@ public enum PhotoLevel: String, Sendable, Equatable, Codable, CaseIterable, Cust
     /// Everything at once, still readable by a person: steep angles, any rotation, shadows,
     /// folds, curl, yellow light, blur, noise, low JPEG quality.
     case hard
+    /// Sheets that leave the table: an edge curling up by up to 16 mm, a fold in half that will
+    /// not lie flat, seen at up to 30° of tilt. The level to develop and tune bent-sheet
+    /// geometry on.
+    case bent
+    /// The bent level's held-out settings, made to measure bent-sheet geometry and not to tune
+    /// it: corners as well as edges curling (up to 20 mm), letters folded in thirds, a bumpy
+    /// table, steeper tilt and other ranges. (One of its photos was debugged while registration
+    /// was written; README, "Geometry accuracy", says what that changed.)
+    case bentHeldOut = "bent-heldout"
 
     public var description: String { rawValue }
 
@@ -38,8 +47,52 @@ public enum PhotoLevel: String, Sendable, Equatable, Codable, CaseIterable, Cust
                 foldRate: 0.8, maxFolds: 2, foldStrength: 0.6 ... 1.4, curlRate: 0.5, curlAmount: 1.5 ... 4.5,
                 blurSigma: 0.4 ... 1.6, motionBlurRate: 0.3, motionLength: 3 ... 7, noiseSigma: 3 ... 7,
                 jpegQuality: 60 ... 82)
+        case .bent:
+            PhotoParameters(
+                megapixels: 3 ... 10, fill: 0.55 ... 0.85, rotation: -0.3 ... 0.3, quarterTurnRate: 0.1,
+                tilt: 0.15 ... 0.52, focalLength: 0.75 ... 1.1, exifRotationRate: 0.25, lightGradient: 0.1 ... 0.35,
+                yellowRate: 0.4, yellowStrength: 0.08 ... 0.2, shadowRate: 0.4, shadowStrength: 0.15 ... 0.35,
+                foldRate: 0, maxFolds: 0, foldStrength: 0 ... 0, curlRate: 0, curlAmount: 0 ... 0,
+                blurSigma: 0.2 ... 1.0, motionBlurRate: 0.1, motionLength: 2 ... 4, noiseSigma: 2 ... 5,
+                jpegQuality: 70 ... 90,
+                bending: Bending(curlRate: 0.75, cornerCurlShare: 0, curlHeight: 4 ... 16, curlReach: 30 ... 80,
+                                 foldRate: 0.6, foldPanels: [2], foldAngle: 0.02 ... 0.1,
+                                 bumpRate: 0, bumps: 0 ... 0, bumpHeight: 0 ... 0, bumpRadius: 20 ... 20))
+        case .bentHeldOut:
+            PhotoParameters(
+                megapixels: 3 ... 12, fill: 0.5 ... 0.85, rotation: -0.5 ... 0.5, quarterTurnRate: 0.1,
+                tilt: 0.2 ... 0.66, focalLength: 0.7 ... 1.05, exifRotationRate: 0.25, lightGradient: 0.1 ... 0.4,
+                yellowRate: 0.5, yellowStrength: 0.08 ... 0.25, shadowRate: 0.5, shadowStrength: 0.15 ... 0.4,
+                foldRate: 0, maxFolds: 0, foldStrength: 0 ... 0, curlRate: 0, curlAmount: 0 ... 0,
+                blurSigma: 0.2 ... 1.2, motionBlurRate: 0.15, motionLength: 2 ... 5, noiseSigma: 2 ... 6,
+                jpegQuality: 65 ... 90,
+                bending: Bending(curlRate: 0.7, cornerCurlShare: 0.5, curlHeight: 6 ... 20, curlReach: 25 ... 90,
+                                 foldRate: 0.6, foldPanels: [2, 3], foldAngle: 0.02 ... 0.13,
+                                 bumpRate: 0.5, bumps: 1 ... 3, bumpHeight: 2 ... 6, bumpRadius: 15 ... 50))
         }
     }
+}
+
+/// The ranges a sheet's lifting off the table is drawn from (`PhotoPlan.Lift`).
+public struct Bending: Sendable, Equatable {
+    /// How often an edge or a corner curls up, and of those how many at a corner.
+    public var curlRate: Double
+    public var cornerCurlShare: Double
+    /// The curl's height at the sheet's edge or corner, mm, and how far in from it the paper
+    /// leaves the table, mm.
+    public var curlHeight: ClosedRange<Double>
+    public var curlReach: ClosedRange<Double>
+    /// How often the sheet was folded; into how many panels (2 in half, 3 in thirds, drawn from
+    /// the list); the angle at which each outer panel rises from its crease, radians.
+    public var foldRate: Double
+    public var foldPanels: [Int]
+    public var foldAngle: ClosedRange<Double>
+    /// How often the table under the sheet is bumpy, how many bumps, their height (mm) and
+    /// radius (σ, mm).
+    public var bumpRate: Double
+    public var bumps: ClosedRange<Int>
+    public var bumpHeight: ClosedRange<Double>
+    public var bumpRadius: ClosedRange<Double>
 }
 
 /// The ranges a simulated photo's conditions are drawn from. Units are given per field.
@@ -83,4 +136,6 @@ public struct PhotoParameters: Sendable, Equatable {
     public var noiseSigma: ClosedRange<Double>
     /// JPEG quality.
     public var jpegQuality: ClosedRange<Int>
+    /// How the sheet lifts off the table in three dimensions; nil: it lies on it.
+    public var bending: Bending? = nil
 }

@@ -60,6 +60,11 @@ public struct PhotoPlan: Sendable, Equatable, Codable {
     public var orientation: Orientation
     /// Seed of the textures and noise.
     public var textureSeed: UInt64
+    /// Where the paper rises off the table (`PhotoPlan+Lift.swift`); empty for a sheet lying on it.
+    public var lifts: [Lift] = []
+    /// The photo's homogeneous coordinates gained per mm that the paper rises towards the camera,
+    /// in the scale of `pageToPhoto`'s matrix (the camera's view of the page normal).
+    public var liftVector: [Double] = [0, 0, 0]
 
     /// Most fixed-point steps of `unproject`, and the step size (mm) that ends it early.
     static let unprojectSteps = 20
@@ -73,9 +78,7 @@ public struct PhotoPlan: Sendable, Equatable, Codable {
         var d = Point.zero
         for fold in folds {
             let s = (q - fold.point).dot(fold.normal)
-            let w = Self.foldSoftness
-            let softplus = s / w > 30 ? s : w * log1p(exp(s / w))
-            d = d - fold.normal * (fold.strength / 100 * softplus)
+            d = d - fold.normal * (fold.strength / 100 * Self.softplus(s))
         }
         if let curl {
             let t = distanceFromEdge(q, edge: curl.edge)
@@ -84,6 +87,7 @@ public struct PhotoPlan: Sendable, Equatable, Codable {
                 d = d + inward(curl.edge) * (curl.amount * f * f)
             }
         }
+        for lift in lifts { d = d + lift.contraction(q) }
         return d
     }
 
@@ -103,17 +107,20 @@ public struct PhotoPlan: Sendable, Equatable, Codable {
                 light *= 1 - 0.05 * curl.amount * f * f
             }
         }
+        if !lifts.isEmpty { light *= liftShading(q) }
         return max(0.3, light)
     }
 
     /// Where a page point (mm) appears in the upright photo (pixels).
     public func project(_ q: Point) -> Point {
-        pageToPhoto.apply(q + displacement(q)) ?? Point(.nan, .nan)
+        guard !lifts.isEmpty else { return pageToPhoto.apply(q + displacement(q)) ?? Point(.nan, .nan) }
+        return projectLifted(q + displacement(q), height: liftHeight(q)) ?? Point(.nan, .nan)
     }
 
     /// The flat page point seen at a photo pixel position: inverts `project` by fixed-point
     /// iteration on the displacement (which is smooth and small).
     func unproject(_ p: Point, inverse: Homography) -> Point? {
+        if !lifts.isEmpty { return unprojectLifted(p, inverse: inverse) }
         guard let bent = inverse.apply(p) else { return nil }
         if folds.isEmpty && curl == nil { return bent }
         // Converges at the rate of the displacement's slope (under 0.4 for the strongest curl);

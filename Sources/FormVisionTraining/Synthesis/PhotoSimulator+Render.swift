@@ -20,7 +20,7 @@ extension PhotoSimulator {
         var coverage = [UInt8](repeating: 0, count: count)
         var shade = [UInt8](repeating: 255, count: count)
         let pxPerMM = plan.suggestedDPI / 25.4 / 1.3
-        let bent = !plan.folds.isEmpty || plan.curl != nil
+        let bent = !plan.folds.isEmpty || plan.curl != nil || !plan.lifts.isEmpty
         for y in 0 ..< h {
             for x in 0 ..< w {
                 guard let q = plan.unproject(Point(Double(x) + 0.5, Double(y) + 0.5), inverse: inverse) else { continue }

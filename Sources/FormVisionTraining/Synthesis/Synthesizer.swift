@@ -105,7 +105,7 @@ public struct Synthesizer: Sendable {
             conditions: .init(background: plan.background.rawValue, folds: plan.folds.count, curl: plan.curl != nil,
                               shadow: !plan.shadow.isEmpty, yellowLight: plan.lightColor[2] < 0.999,
                               blurSigma: plan.blurSigma, motionBlur: plan.motionLength, noiseSigma: plan.noiseSigma,
-                              pixelsPerMillimetre: pixelsPerMM),
+                              pixelsPerMillimetre: pixelsPerMM, liftMillimetres: plan.greatestLift),
             writer: style, stationValues: values, fields: fields,
             pageCorners: template.pageRect.corners.map(plan.project),
             markers: template.markers.map { .init(family: $0.family, id: $0.id, corners: $0.rect.corners.map(plan.project)) })
