@@ -210,3 +210,34 @@ extern "C" fv_status fv_find_quadrilaterals(const uint8_t *pixels, int32_t width
 }
 
 extern "C" const char *fv_opencv_version(void) { return CV_VERSION; }
+
+extern "C" fv_status fv_match_template(const uint8_t *image, int32_t image_width,
+                                       int32_t image_height, size_t image_stride,
+                                       const uint8_t *templ, int32_t template_width,
+                                       int32_t template_height, size_t template_stride,
+                                       float *result, size_t result_stride, fv_error *error) {
+    if (!fv_valid_buffer(image, image_width, image_height, image_stride, 1) ||
+        !fv_valid_buffer(templ, template_width, template_height, template_stride, 1) ||
+        template_width > image_width || template_height > image_height || result == NULL ||
+        result_stride < (size_t)(image_width - template_width + 1)) {
+        return fv_fail(error, FV_ERR_ARGUMENT, "fv_match_template: invalid argument");
+    }
+    return guarded(error, [&] {
+        const cv::Mat in = wrap(image, image_width, image_height, image_stride, 1);
+        const cv::Mat t = wrap(templ, template_width, template_height, template_stride, 1);
+        const int rw = image_width - template_width + 1, rh = image_height - template_height + 1;
+        cv::Mat out(rh, rw, CV_32F, result, result_stride * sizeof(float));
+        cv::matchTemplate(in, t, out, cv::TM_CCOEFF_NORMED);
+        if (out.data != reinterpret_cast<uint8_t *>(result)) {
+            return fv_fail(error, FV_ERR_INTERNAL, "OpenCV reallocated the output");
+        }
+        // A flat window makes the coefficient 0/0; OpenCV may leave NaN or inf there.
+        for (int y = 0; y < rh; y++) {
+            float *row = out.ptr<float>(y);
+            for (int x = 0; x < rw; x++) {
+                if (!std::isfinite(row[x])) row[x] = 0;
+            }
+        }
+        return FV_OK;
+    });
+}

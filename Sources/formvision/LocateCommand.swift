@@ -67,7 +67,7 @@ struct LocateCommand: ParsableCommand {
 /// One line of `locate` output.
 struct LocateRecord: Encodable {
     enum CodingKeys: String, CodingKey {
-        case image, template, page, status, retakeReasons, error, pageCorners, boxes, markers, quality
+        case image, template, page, status, retakeReasons, error, pageCorners, boxes, unlocatedFields, bent, markers, quality
     }
 
     /// Writes `template` and `page` as null when the page was not identified, as documented.
@@ -81,6 +81,8 @@ struct LocateRecord: Encodable {
         try c.encodeIfPresent(error, forKey: .error)
         try c.encodeIfPresent(pageCorners, forKey: .pageCorners)
         try c.encodeIfPresent(boxes, forKey: .boxes)
+        try c.encodeIfPresent(unlocatedFields, forKey: .unlocatedFields)
+        try c.encodeIfPresent(bent, forKey: .bent)
         try c.encodeIfPresent(markers, forKey: .markers)
         try c.encodeIfPresent(quality, forKey: .quality)
     }
@@ -98,6 +100,8 @@ struct LocateRecord: Encodable {
     var error: Problem?
     var pageCorners: [[Double]]?
     var boxes: [String: [[[Double]]]]?
+    var unlocatedFields: [String]?
+    var bent: Bool?
     var markers: [Int]?
     var quality: [String: Double]?
 
@@ -113,6 +117,8 @@ struct LocateRecord: Encodable {
             boxes[field.name] = field.boxes.map { box in geometry.photoCorners(of: box).map { [$0.x, $0.y] } }
         }
         self.boxes = boxes
+        unlocatedFields = geometry.fields.filter { !$0.located }.map(\.name).sorted()
+        bent = geometry.rectified.warp != nil
         markers = geometry.markers.map(\.id)
         let q = geometry.quality
         quality = ["box_height": q.boxHeight, "paper_level": q.paperLevel, "contrast": q.contrast,

@@ -213,6 +213,20 @@ fv_status fv_filter(const uint8_t *src, uint8_t *dst, int32_t width, int32_t hei
                     int32_t channels, const float *kernel, int32_t kernel_width,
                     int32_t kernel_height, fv_error *error);
 
+/// Normalised cross-correlation of a gray template at every position inside a gray image:
+/// `result[y * result_stride + x]` is the correlation coefficient (−1 to 1, means removed) of
+/// the template with the image's window whose top-left pixel is (x, y). The result has
+/// (image_width − template_width + 1) × (image_height − template_height + 1) floats, allocated
+/// by the caller. A flat window or template gives 0, not a division by zero.
+///
+/// Exists so that the page registration can find where a patch of the printed page appears
+/// in a rectified photo (OpenCV's matchTemplate with TM_CCOEFF_NORMED, FFT-based where that
+/// is faster).
+fv_status fv_match_template(const uint8_t *image, int32_t image_width, int32_t image_height,
+                            size_t image_stride, const uint8_t *templ, int32_t template_width,
+                            int32_t template_height, size_t template_stride, float *result,
+                            size_t result_stride, fv_error *error);
+
 /// Finds convex quadrilaterals among the outlines of bright regions of a gray image: the
 /// candidates for a sheet of paper.
 ///

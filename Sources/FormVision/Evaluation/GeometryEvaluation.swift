@@ -10,6 +10,18 @@ public struct GeometryComparison: Sendable {
     public var cornerErrors: [Double]
     /// Page corner errors, photo pixels.
     public var pageCornerErrors: [Double]
+    /// Boxes whose farthest corner is more than `offLimit` box heights from the truth: read,
+    /// they would be read from the wrong place.
+    public var boxesOff = 0
+    /// Of those, the boxes of fields that the pipeline found on their lines (`LocatedField.located`):
+    /// off with no flag. The goal is none.
+    public var boxesOffUnflagged = 0
+    /// Fields the pipeline did not find on their lines.
+    public var unlocatedFields = 0
+
+    /// A box is off when a corner is farther than this many box heights from the truth: a
+    /// quarter of a box brings a neighbour's line or ink well into the cell.
+    public static let offLimit = 0.25
 
     public init(label: PhotoLabel, geometry: PageGeometry) {
         templateMatches = geometry.template.id == label.template
@@ -18,6 +30,7 @@ public struct GeometryComparison: Sendable {
             cornerErrors = []
             return
         }
+        unlocatedFields = geometry.fields.filter { !$0.located }.count
         let s = geometry.rectified.pixelsPerMM
         var errors: [Double] = []
         for field in label.fields {
@@ -32,6 +45,11 @@ public struct GeometryComparison: Sendable {
                 let scale = (photoHeight / canonical.height + photoWidth / canonical.width) / 2
                 let found = geometry.photoCorners(of: located.boxes[index])
                 for (a, b) in zip(truth, found) { errors.append(a.distance(to: b) / scale) }
+                let farthest = zip(truth, found).map { $0.distance(to: $1) }.max() ?? 0
+                if farthest > Self.offLimit * photoHeight {
+                    boxesOff += 1
+                    if located.located { boxesOffUnflagged += 1 }
+                }
             }
         }
         cornerErrors = errors

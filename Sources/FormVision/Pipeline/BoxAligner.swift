@@ -8,12 +8,23 @@ public struct LocatedBox: Sendable, Equatable {
     /// values mean the lines were hidden (ink, correction fluid, glare) and the box was placed
     /// from its neighbours.
     public var lineStrength: Double
+    /// The ridge strength of each printed side where the box now is (top, right, bottom, left),
+    /// as a fraction of the print contrast; empty before `BoxVerifier` has looked.
+    public var sideStrengths: [Double] = []
+    /// False when `BoxVerifier` did not find all four of the box's own sides where it is (its
+    /// lines hidden, or the box somewhere else); whether the field is read depends on
+    /// `LocatedField.located`.
+    public var located = true
 }
 
 /// The boxes of one field.
 public struct LocatedField: Sendable, Equatable {
     public var name: String
     public var boxes: [LocatedBox]
+
+    /// False when `BoxVerifier` did not find the field's boxes on their printed lines: the
+    /// field may lie somewhere else, and its ink must not be read as its value.
+    public var located = true
 }
 
 /// Stage 4: moves every box onto its printed lines.

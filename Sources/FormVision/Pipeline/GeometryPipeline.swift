@@ -17,14 +17,21 @@ public struct PageGeometry: Sendable {
 }
 
 /// The stages from a photo to located boxes, chained: markers → page → rectification →
-/// fine alignment → quality. Each stage is a value with its own `Parameters`; the pipeline holds
-/// no state between photos and can be shared across threads.
+/// fine alignment → verification → quality. Each stage is a value with its own `Parameters`;
+/// the pipeline holds no state between photos and can be shared across threads.
+///
+/// A page whose markers leave one plane (a bent sheet), or a flat one with fields not found on
+/// their lines, is also placed through `PageRegistration`; the placement that finds more fields
+/// on their lines is kept (the registered one on a tie). A flat page whose boxes are all found
+/// takes the direct path alone.
 public struct GeometryPipeline: Sendable {
     public var detector = MarkerDetector()
     public var borderFinder = PageBorderFinder()
     public var locator: PageLocator
+    public var registration = PageRegistration()
     public var rectifier = Rectifier()
     public var aligner = BoxAligner()
+    public var verifier = BoxVerifier()
     public var assessor = QualityAssessor()
     public var extractor = CellExtractor()
 
@@ -54,11 +61,17 @@ public struct GeometryPipeline: Sendable {
                 let borders = try borderFinder.find(in: gray)
                 located = Result { () throws(PipelineError) in try locator.locate(markers, pageBorders: borders) }
             }
-            let page = try located.get()
+            var page = try located.get()
+            var (rectified, fields) = try place(photo, page)
+            if page.warp != nil || fields.contains(where: { !$0.located }) {
+                let registered = try registration.register(page, in: gray)
+                let second = try place(photo, registered)
+                if second.fields.filter(\.located).count >= fields.filter(\.located).count {
+                    (page, rectified, fields) = (registered, second.rectified, second.fields)
+                }
+            }
             let placement = assessor.placementReasons(page, photoWidth: photo.width, photoHeight: photo.height)
-            let rectified = try rectifier.rectify(photo, page: page)
             try trace.record("2-rectified") { rectified.image }
-            let fields = aligner.align(rectified)
             try trace.record("3-boxes") { () throws(ImageError) in try DebugDrawing.boxes(fields, on: rectified.image) }
             let quality = assessor.assess(rectified, fields: fields, boxHeight: placement.boxHeight, placement: placement.reasons)
             let cells = extractor.extract(rectified, fields: fields)
@@ -72,6 +85,14 @@ public struct GeometryPipeline: Sendable {
         } catch {
             throw .image(.internalFailure(detail: "\(error)"))
         }
+    }
+}
+
+extension GeometryPipeline {
+    /// Rectifies the page through its mapping, aligns every field on its lines and checks them.
+    func place(_ photo: Image, _ page: LocatedPage) throws(ImageError) -> (rectified: RectifiedPage, fields: [LocatedField]) {
+        let rectified = try rectifier.rectify(photo, page: page)
+        return (rectified, verifier.verify(aligner.align(rectified), on: rectified))
     }
 }
 
@@ -93,7 +114,8 @@ package enum DebugDrawing {
         var image = page
         for field in fields {
             for box in field.boxes {
-                let color: [UInt8] = box.lineStrength > 0.2 ? [230, 0, 0] : [255, 140, 0]
+                // Red: found on its lines; orange: found, weak lines; magenta: not found.
+                let color: [UInt8] = !box.located ? [230, 0, 230] : box.lineStrength > 0.2 ? [230, 0, 0] : [255, 140, 0]
                 try polygon(box.rect.corners, on: &image, thickness: 1, color: color)
             }
         }

@@ -1,25 +1,39 @@
 /// A page found in a photo: which template it is and where it lies.
 public struct LocatedPage: Sendable {
     public var template: FormTemplate
-    /// Page millimetres to photo pixels.
+    /// Page millimetres to photo pixels, for the plane that best fits the markers.
     public var pageToPhoto: Homography
     /// The markers of this template that placed it.
     public var markers: [DetectedMarker]
     /// Root-mean-square distance between the detected marker corners and where the homography
     /// puts them, photo pixels.
     public var residual: Double
+    /// How the sheet departs from that plane, when its markers say that it does (see
+    /// `PageLocator`); nil for a flat sheet.
+    public var warp: PageWarp? = nil
+
+    /// The page's mapping to the photo: the homography and the warp.
+    public var mapping: PageMapping { PageMapping(homography: pageToPhoto, warp: warp) }
 
     /// The page's corners in photo pixels: top-left, top-right, bottom-right, bottom-left of the
     /// upright page.
-    public var pageCorners: [Point] { template.pageRect.corners.map { pageToPhoto.apply($0) ?? Point(.nan, .nan) } }
+    public var pageCorners: [Point] { template.pageRect.corners.map { mapping.photoPoint($0) ?? Point(.nan, .nan) } }
 }
 
 /// Stage 2: tells which template the markers belong to and fits the page's homography.
 ///
 /// Every marker of a template identifies it (its id encodes page and variant), so the template
 /// with the most markers found wins. Each marker gives four corner correspondences; the
-/// homography is their least-squares fit, and markers that disagree with the rest (a false
-/// detection, a marker on another sheet in the photo) are dropped and the fit repeated.
+/// homography is their least-squares fit, and markers that disagree with the rest are left out
+/// of it and the fit repeated.
+///
+/// Markers that disagree with one plane are evidence of a bent sheet, not a reason to refuse
+/// the photo: when the plane leaves a marker further off than `maximumResidualFraction` of a
+/// marker's side, the page gets a `PageWarp` that carries every marker from the plane to where
+/// it was found (a thin-plate spline through their corners), and the registration stage refines
+/// it from the printed page. A photo is refused only when its markers cannot come from one
+/// sheet: a marker further from the plane than `maximumBend` (a false detection, or a marker on
+/// another sheet), too few markers left, or a mirrored page.
 public struct PageLocator: Sendable {
     public struct Parameters: Sendable, Equatable {
         /// Fewest markers to place a page. Two markers far apart fix the page to a fraction of a
@@ -28,8 +42,19 @@ public struct PageLocator: Sendable {
         /// A marker whose corners lie farther than this from the fit of the others, in units of
         /// the marker's own side length, is dropped as inconsistent.
         public var outlierFraction = 0.15
-        /// A fit whose RMS residual exceeds this fraction of the marker side is refused.
+        /// A fit whose RMS residual exceeds this fraction of the marker side is not flat: the
+        /// page is located with a warp (a marker's corners are found to about 1 % of its side).
         public var maximumResidualFraction = 0.08
+        /// The farthest a marker may lie from the plane fitted to the others, page mm, and still
+        /// count as the same sheet bent: well beyond what a curled edge or a fold displaces
+        /// (about 25 mm for a 20 mm curl seen at 45°), well below the distance between markers.
+        public var maximumBend = 45.0
+        /// Smoothing of the markers' thin-plate spline, in units of (100 mm)²: small, so that it
+        /// passes within a fraction of a millimetre of every corner without ringing between the
+        /// four corners of one marker.
+        public var warpSmoothing = 0.002
+        /// Grid spacing of the warp, mm.
+        public var warpSpacing = 4.0
 
         public init() {}
     }
@@ -108,7 +133,8 @@ public struct PageLocator: Sendable {
         return true
     }
 
-    /// Fits the homography to the markers, dropping inconsistent ones one at a time.
+    /// Fits the homography to the markers, leaving inconsistent ones out one at a time; when the
+    /// markers do not lie on that plane, adds the warp that carries them to where they were found.
     func fit(_ template: FormTemplate, _ markers: [DetectedMarker]) throws(PipelineError) -> LocatedPage {
         var used = markers
         while true {
@@ -123,11 +149,48 @@ public struct PageLocator: Sendable {
                 used.remove(at: worst)
                 continue
             }
-            guard rms <= parameters.maximumResidualFraction * side else {
+            guard Self.keepsOrientation(homography, template) else {
                 throw .inconsistentMarkers(template: template.id, error: rms)
             }
-            return LocatedPage(template: template, pageToPhoto: homography, markers: used, residual: rms)
+            var page = LocatedPage(template: template, pageToPhoto: homography, markers: used, residual: rms)
+            let flat = rms <= parameters.maximumResidualFraction * side && used.count == markers.count
+            if !flat { try bend(&page, all: markers) }
+            return page
         }
+    }
+
+    /// Gives a page whose markers leave the plane its warp: each marker's corners are where
+    /// the plane sees them, page mm, minus where they are printed, interpolated by a thin-plate
+    /// spline. Markers too far from the plane to be the same sheet are dropped.
+    func bend(_ page: inout LocatedPage, all markers: [DetectedMarker]) throws(PipelineError) {
+        let template = page.template
+        guard let photoToPage = page.pageToPhoto.inverse else { throw .inconsistentMarkers(template: template.id, error: .infinity) }
+        var points: [Point] = [], values: [Point] = [], kept: [DetectedMarker] = []
+        for marker in markers {
+            guard let printed = template.markers.first(where: { $0.id == marker.id && $0.family == marker.family }) else { continue }
+            let seen = marker.corners.map { photoToPage.apply($0) ?? Point(.infinity, .infinity) }
+            let offsets = zip(seen, printed.rect.corners).map { $0 - $1 }
+            guard offsets.allSatisfy({ $0.length <= parameters.maximumBend }) else { continue }
+            points += printed.rect.corners
+            values += offsets
+            kept.append(marker)
+        }
+        guard kept.count >= parameters.minimumMarkers,
+              let spline = ThinPlateSpline(points: points, values: values, smoothing: parameters.warpSmoothing, unit: 100)
+        else { throw .inconsistentMarkers(template: template.id, error: page.residual) }
+        page.markers = kept
+        page.warp = PageWarp(pageSize: template.pageSize, spacing: parameters.warpSpacing) { spline($0) }
+    }
+
+    /// Whether the homography shows the page's front: page and photo both have y pointing down,
+    /// so a sheet seen from the front keeps the turning sense of its corners; a mirrored one
+    /// (seen through the paper, or a mirrored photo) reverses it.
+    static func keepsOrientation(_ h: Homography, _ template: FormTemplate) -> Bool {
+        let c = template.pageRect.corners.compactMap(h.apply)
+        guard c.count == 4 else { return false }
+        var area = 0.0
+        for i in 0 ..< 4 { area += c[i].x * c[(i + 1) % 4].y - c[(i + 1) % 4].x * c[i].y }
+        return area > 0
     }
 
     static func homography(_ template: FormTemplate, _ markers: [DetectedMarker]) -> Homography? {

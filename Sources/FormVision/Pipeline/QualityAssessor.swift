@@ -12,6 +12,11 @@ public enum RetakeReason: Sendable, Equatable, Codable, CustomStringConvertible 
     case lowContrast(contrast: Double)
     /// Saturated highlights hide printed lines (fraction of the line pixels lost).
     case glare(fraction: Double)
+    /// Many boxes were not found on their printed lines on a flat page (`BoxVerifier`).
+    case boxesNotFound(missing: Int, of: Int)
+    /// The sheet is bent (its markers leave one plane) and many boxes were not found on their
+    /// printed lines: flatten the sheet and take the photo again.
+    case pageBent(missing: Int, of: Int)
 
     public var kind: String {
         switch self {
@@ -21,6 +26,8 @@ public enum RetakeReason: Sendable, Equatable, Codable, CustomStringConvertible 
         case .underexposed: "underexposed"
         case .lowContrast: "low_contrast"
         case .glare: "glare"
+        case .boxesNotFound: "boxes_not_found"
+        case .pageBent: "page_bent"
         }
     }
 
@@ -32,6 +39,9 @@ public enum RetakeReason: Sendable, Equatable, Codable, CustomStringConvertible 
         case .underexposed(let p): "the photo is too dark (paper level \(Int(p)))"
         case .lowContrast(let c): "print and paper are hard to tell apart (contrast \(Int(c)))"
         case .glare(let f): "glare hides \(Int((f * 100).rounded())) % of the printed lines"
+        case .boxesNotFound(let missing, let total): "\(missing) of \(total) boxes were not found on their printed lines"
+        case .pageBent(let missing, let total):
+            "the sheet is bent and \(missing) of \(total) boxes were not found on their printed lines; flatten it and take the photo again"
         }
     }
 }
@@ -73,6 +83,10 @@ public struct QualityAssessor: Sendable {
         /// Gray level counted as saturated, and the largest tolerable fraction of saturated line pixels.
         public var saturation = 250.0
         public var maximumGlare = 0.2
+        /// The largest share of boxes that `BoxVerifier` may fail to find before the photo asks
+        /// for a retake. A few boxes hidden by ink or correction fluid go to review one field at
+        /// a time; beyond this the page model itself is in doubt.
+        public var maximumUnlocatedShare = 0.1
 
         public init() {}
     }
@@ -86,10 +100,10 @@ public struct QualityAssessor: Sendable {
     /// Checks the page's placement in the photo (before rectifying).
     public func placementReasons(_ page: LocatedPage, photoWidth: Int, photoHeight: Int) -> (boxHeight: Double, reasons: [RetakeReason]) {
         var reasons: [RetakeReason] = []
-        let h = page.pageToPhoto
+        let h = page.mapping
         let boxes = page.template.fields.flatMap(\.boxes)
         let heights = boxes.map { box -> Double in
-            let top = h.apply(Point(box.center.x, box.minY)), bottom = h.apply(Point(box.center.x, box.maxY))
+            let top = h.photoPoint(Point(box.center.x, box.minY)), bottom = h.photoPoint(Point(box.center.x, box.maxY))
             guard let top, let bottom else { return 0 }
             return top.distance(to: bottom)
         }
@@ -97,7 +111,7 @@ public struct QualityAssessor: Sendable {
         if boxHeight < parameters.minimumBoxHeight { reasons.append(.resolutionTooLow(boxHeight: boxHeight)) }
         let inFrame = boxes.allSatisfy { box in
             box.corners.allSatisfy { corner in
-                guard let p = h.apply(corner) else { return false }
+                guard let p = h.photoPoint(corner) else { return false }
                 return p.x >= 0 && p.y >= 0 && p.x <= Double(photoWidth) && p.y <= Double(photoHeight)
             }
         }
@@ -160,6 +174,12 @@ public struct QualityAssessor: Sendable {
         if contrast < parameters.minimumContrast { reasons.append(.lowContrast(contrast: contrast)) }
         if sharpness < parameters.minimumSharpness { reasons.append(.blurred(sharpness: sharpness)) }
         if glare > parameters.maximumGlare { reasons.append(.glare(fraction: glare)) }
+        let boxes = fields.flatMap(\.boxes)
+        let missing = fields.filter { !$0.located }.flatMap(\.boxes).count
+        if Double(missing) > parameters.maximumUnlocatedShare * Double(boxes.count) {
+            reasons.append(page.warp == nil ? .boxesNotFound(missing: missing, of: boxes.count)
+                                            : .pageBent(missing: missing, of: boxes.count))
+        }
         return QualityReport(boxHeight: boxHeight, paperLevel: paper, contrast: contrast, sharpness: sharpness,
                              glare: glare, reasons: reasons)
     }

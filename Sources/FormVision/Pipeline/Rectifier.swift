@@ -9,12 +9,17 @@ public struct RectifiedPage: Sendable {
     /// The same, gray.
     public var gray: Image
     public var pixelsPerMM: Double
-    /// Page millimetres to photo pixels.
+    /// Page millimetres to photo pixels, for the plane that best fits the page.
     public var pageToPhoto: Homography
+    /// The page's bend, when it is not flat: page point q lies where `pageToPhoto` puts q + D(q).
+    public var warp: PageWarp? = nil
+
+    /// The page's mapping to the photo.
+    public var mapping: PageMapping { PageMapping(homography: pageToPhoto, warp: warp) }
 
     /// A canonical pixel position in the photo.
     public func photoPoint(_ canonical: Point) -> Point {
-        pageToPhoto.apply(canonical / pixelsPerMM) ?? Point(.nan, .nan)
+        mapping.photoPoint(canonical / pixelsPerMM) ?? Point(.nan, .nan)
     }
 }
 
@@ -38,18 +43,56 @@ public struct Rectifier: Sendable {
     public func rectify(_ photo: Image, page: LocatedPage) throws(ImageError) -> RectifiedPage {
         guard photo.format == .rgb8 else { throw .invalidImage(reason: "rectification needs the RGB photo") }
         let s = parameters.pixelsPerMM
-        guard let photoToPage = page.pageToPhoto.inverse else { throw .invalidImage(reason: "singular page homography") }
-        // OpenCV puts pixel centres at integers, we at +0.5: shift in, map, shift out.
-        let matrix = Homography.translation(-0.5, -0.5)
-            .concatenating(.scale(s, s))
-            .concatenating(photoToPage)
-            .concatenating(.translation(0.5, 0.5))
-        let width = Int((page.template.pageSize.width * s).rounded())
-        let height = Int((page.template.pageSize.height * s).rounded())
-        var flat = Image(width: width, height: height, format: .rgb8)
-        try _Shim.warpPerspective(photo, homography: matrix, interpolation: .linear, border: 255, into: &flat)
+        let flat = try Self.warp(photo, mapping: page.mapping, pageSize: page.template.pageSize, pixelsPerMM: s)
         return RectifiedPage(template: page.template, image: flat, gray: flat.grayscale(), pixelsPerMM: s,
-                             pageToPhoto: page.pageToPhoto)
+                             pageToPhoto: page.pageToPhoto, warp: page.warp)
+    }
+
+    /// The page of a photo (gray or RGB) at `pixelsPerMM`, through its mapping: one perspective
+    /// warp for a flat page, a remap through the warp for a bent one. Pixels outside the photo
+    /// are white.
+    static func warp(_ photo: Image, mapping: PageMapping, pageSize: FormTemplate.Size,
+                     pixelsPerMM s: Double) throws(ImageError) -> Image {
+        let width = Int((pageSize.width * s).rounded())
+        let height = Int((pageSize.height * s).rounded())
+        var flat = Image(width: width, height: height, format: photo.format)
+        if let warp = mapping.warp {
+            let (mapX, mapY) = photoMaps(mapping.homography, warp: warp, width: width, height: height, pixelsPerMM: s)
+            try _Shim.remap(photo, mapX: mapX, mapY: mapY, interpolation: .linear, border: 255, into: &flat)
+        } else {
+            guard let photoToPage = mapping.homography.inverse else { throw .invalidImage(reason: "singular page homography") }
+            // OpenCV puts pixel centres at integers, we at +0.5: shift in, map, shift out.
+            let matrix = Homography.translation(-0.5, -0.5)
+                .concatenating(.scale(s, s))
+                .concatenating(photoToPage)
+                .concatenating(.translation(0.5, 0.5))
+            try _Shim.warpPerspective(photo, homography: matrix, interpolation: .linear, border: 255, into: &flat)
+        }
+        return flat
+    }
+
+    /// For every pixel of a `width` × `height` page image at `s` px/mm, the photo position
+    /// (OpenCV's convention, pixel centres at integers) of the page point it shows.
+    ///
+    /// - Complexity: O(width × height); the warp is interpolated along each row of grid cells.
+    static func photoMaps(_ h: Homography, warp: PageWarp, width: Int, height: Int,
+                          pixelsPerMM s: Double) -> (x: [Float], y: [Float]) {
+        var mapX = [Float](repeating: -1e6, count: width * height)
+        var mapY = mapX
+        let m = h.matrix
+        for row in 0 ..< height {
+            let py = (Double(row) + 0.5) / s
+            for column in 0 ..< width {
+                let px = (Double(column) + 0.5) / s
+                let d = warp.displacement(at: Point(px, py))
+                let (x, y) = (px + d.x, py + d.y)
+                let w = m[6] * x + m[7] * y + m[8]
+                guard abs(w) > 1e-12 else { continue }
+                mapX[row * width + column] = Float((m[0] * x + m[1] * y + m[2]) / w - 0.5)
+                mapY[row * width + column] = Float((m[3] * x + m[4] * y + m[5]) / w - 0.5)
+            }
+        }
+        return (mapX, mapY)
     }
 }
 

@@ -231,6 +231,30 @@ package enum _Shim {
         }
     }
 
+    /// The correlation coefficient of `template` with every window of `image` (both gray), as a
+    /// row-major array of (image.width − template.width + 1) × (image.height − template.height + 1)
+    /// floats. The corresponding C function is `fv_match_template`.
+    package static func matchTemplate(_ image: Image, _ template: Image) throws(ImageError) -> (scores: [Float], width: Int, height: Int) {
+        guard image.format == .gray8, template.format == .gray8 else { throw .invalidImage(reason: "matchTemplate needs gray images") }
+        guard template.width <= image.width, template.height <= image.height, template.width > 0, template.height > 0 else {
+            throw .invalidImage(reason: "the template must fit inside the image")
+        }
+        let (rw, rh) = (image.width - template.width + 1, image.height - template.height + 1)
+        var scores = [Float](repeating: 0, count: rw * rh)
+        var error = fv_error()
+        let status = image.storage.withUnsafeBufferPointer { src in
+            template.storage.withUnsafeBufferPointer { t in
+                scores.withUnsafeMutableBufferPointer { out in
+                    fv_match_template(src.baseAddress, Int32(image.width), Int32(image.height), image.rowStride,
+                                      t.baseAddress, Int32(template.width), Int32(template.height), template.rowStride,
+                                      out.baseAddress, rw, &error)
+                }
+            }
+        }
+        try check(status, error, format: nil)
+        return (scores, rw, rh)
+    }
+
     /// The corresponding C function is `fv_gaussian_blur`.
     package static func gaussianBlur(_ image: inout Image, sigma: Double) throws(ImageError) {
         let (w, h, s, c) = (Int32(image.width), Int32(image.height), image.rowStride, Int32(image.channels))

@@ -13,6 +13,10 @@ public struct PageRenderer: Sendable {
         public var boldWeight = 0.06
         /// Stroke of regular text as a fraction of its cap height; Hershey fonts are single-line.
         public var textWeight = 0.09
+        /// Whether the text is drawn. Without it the page shows what the template measures
+        /// exactly (rules, boxes, markers), which is what registration matches against: a form's
+        /// wording and type vary from print to print, its lines do not.
+        public var drawsText = true
 
         public init() {}
     }
@@ -54,7 +58,9 @@ public struct PageRenderer: Sendable {
             }
         }
         for marker in template.markers { try drawMarker(marker, on: &image, scale: s) }
-        for text in template.printing.texts { try drawText(text, on: &image, scale: s) }
+        if parameters.drawsText {
+            for text in template.printing.texts { try drawText(text, on: &image, scale: s) }
+        }
         return image
     }
 
