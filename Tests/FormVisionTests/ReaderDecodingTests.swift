@@ -406,3 +406,27 @@ func box(_ first: String, _ p: Float, or second: String) -> [Float] {
         #expect(corrected * 2 > misread, "\(report)")
     }
 }
+
+/// The reader on a field whose boxes were not found.
+@Suite struct UnlocatedFieldTests {
+    /// Its cells, which show some other place, are no evidence: a confident misreading of them
+    /// neither breaks the sums nor moves the other fields, and the field goes to review with the
+    /// arithmetic's value among its candidates.
+    @Test func anUnlocatedFieldGoesToReviewAndDoesNotMoveTheOthers() {
+        var evidence = JointDecoderTests.page2(JointDecoderTests.votes)
+        let i = evidence.firstIndex { $0.name == "votes_pair_2" }!
+        evidence[i].boxes = [box("5"), box("3"), box("1")]
+        evidence[i].located = false
+        let outcome = StationDecoder().decode(evidence, relations: JointDecoderTests.kwk3.allRelations)
+        let field = outcome.fields["votes_pair_2"]!
+        #expect(field.status == .review)
+        #expect(field.reviewReason == .boxNotFound)
+        #expect(field.value == nil)
+        #expect(field.reading == 531)
+        #expect(field.candidates.first?.value == 95)
+        for (name, value) in JointDecoderTests.votes where name != "votes_pair_2" {
+            #expect(outcome.fields[name]?.status == .confident, "\(name)")
+            #expect(outcome.fields[name]?.value == value)
+        }
+    }
+}

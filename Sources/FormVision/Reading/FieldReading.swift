@@ -30,6 +30,9 @@ public struct FieldReading: Sendable, Equatable, Codable {
         case retake
         /// The search over consistent values ran out of budget.
         case searchLimit = "search_limit"
+        /// The field's boxes were not found on their printed lines: the photo's page model may
+        /// put them somewhere else (a bent sheet, lines hidden), so their cells are not read.
+        case boxNotFound = "box_not_found"
     }
 
     /// What the relations changed.

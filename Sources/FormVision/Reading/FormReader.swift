@@ -207,7 +207,7 @@ public struct FormReader: Sendable {
                 return Array(probabilities[next * classes ..< (next + 1) * classes])
             }
             return FieldEvidence(name: field.name, boxes: boxes, corners: field.boxes.map { geometry.photoCorners(of: $0) },
-                                 retake: retake)
+                                 retake: retake, located: field.located)
         }
     }
 

@@ -10,13 +10,26 @@ public struct FieldEvidence: Sendable, Equatable {
     public var retake: Bool
     /// Which photo of the station the field is on (its floor is measured per photo).
     public var photo: Int
+    /// False when the geometry did not find the field's boxes on their printed lines
+    /// (`BoxVerifier`): the cells may show some other place of the page, so their
+    /// probabilities are no evidence of this field's value.
+    public var located: Bool
 
-    public init(name: String, boxes: [[Float]], corners: [[Point]] = [], retake: Bool = false, photo: Int = 0) {
+    public init(name: String, boxes: [[Float]], corners: [[Point]] = [], retake: Bool = false, photo: Int = 0,
+                located: Bool = true) {
         self.name = name
         self.boxes = boxes
         self.corners = corners
         self.retake = retake
         self.photo = photo
+        self.located = located
+    }
+
+    /// The box probabilities the decoding may use: the classifier's, or for a field whose boxes
+    /// were not found, every class alike (no evidence), so that cells read from the wrong place
+    /// cannot move the fields related to it.
+    var evidenceBoxes: [[Float]] {
+        located ? boxes : boxes.map { [Float](repeating: 1 / Float($0.count), count: $0.count) }
     }
 }
 
@@ -25,7 +38,9 @@ public struct FieldEvidence: Sendable, Equatable {
 /// every field its status.
 ///
 /// The rules, in order:
-/// 1. A field whose photo needs a retake goes to review (`retake`).
+/// 1. A field whose photo needs a retake goes to review (`retake`), and a field whose boxes were
+///    not found on their printed lines goes to review (`box_not_found`); its cells count as no
+///    evidence in the decoding of the others.
 /// 2. An incomplete search sends every field to review (`search_limit`). One node budget
 ///    (`JointDecoder.Parameters.nodeBudget`) covers the whole station: its decodings together,
 ///    the uniqueness check's included, never visit more nodes than that.
@@ -113,7 +128,9 @@ public struct StationDecoder: Sendable {
         let names = Set(evidence.map(\.name))
         let applicable = JointDecoder.applicable(relations, fields: names)
         let floors = photoFloors(evidence)
-        let likelihoods = evidence.map { FieldLikelihood(name: $0.name, boxes: $0.boxes, floor: floors[$0.photo] ?? parameters.floor) }
+        let likelihoods = evidence.map {
+            FieldLikelihood(name: $0.name, boxes: $0.evidenceBoxes, floor: floors[$0.photo] ?? parameters.floor)
+        }
         let budget = max(0, decoder.parameters.nodeBudget)
         let checking = parameters.uniquenessCut > 0
         let decodingLimit = checking ? JointDecoder.share(budget, parameters.checkShare, complement: true) : budget
@@ -139,7 +156,7 @@ public struct StationDecoder: Sendable {
         var checkIncomplete = false
         if checking, decoding.values != nil {
             let coarse = evidence.map { field in
-                FieldLikelihood(name: field.name, boxes: field.boxes.map(flattened), floor: 0)
+                FieldLikelihood(name: field.name, boxes: field.evidenceBoxes.map(flattened), floor: 0)
             }
             let check = decoder.decode(coarse, relations: used, nodeLimit: budget - nodes)
             nodes += check.nodes
@@ -147,10 +164,16 @@ public struct StationDecoder: Sendable {
             checkIncomplete = !check.complete
             unique = check.complete && check.values != nil ? check : nil
         }
-        let readings = Dictionary(uniqueKeysWithValues: likelihoods.map { ($0.name, $0.reading) })
+        // What the boxes read, the cells of unlocated fields included (for the output and the
+        // relations' `holds_as_read`; the decoding above gave those cells no weight).
+        let seen = evidence.indices.map { i in
+            evidence[i].located ? likelihoods[i]
+                : FieldLikelihood(name: evidence[i].name, boxes: evidence[i].boxes, floor: floors[evidence[i].photo] ?? parameters.floor)
+        }
+        let readings = Dictionary(uniqueKeysWithValues: seen.map { ($0.name, $0.reading) })
         var fields: [String: FieldReading] = [:]
         for (i, item) in evidence.enumerated() {
-            fields[item.name] = judge(item, likelihoods[i], index: i, decoding: decoding, unique: unique,
+            fields[item.name] = judge(item, seen[i], index: i, decoding: decoding, unique: unique,
                                       checkIncomplete: checkIncomplete, relations: used, readings: readings)
         }
         let values = fields.mapValues(\.value)
@@ -194,6 +217,7 @@ public struct StationDecoder: Sendable {
         }
 
         if evidence.retake { return review(.retake) }
+        if !evidence.located { return review(.boxNotFound, boxes: Array(evidence.boxes.indices)) }
         if !decoding.complete || decoding.values == nil || checkIncomplete { return review(.searchLimit) }
         var asRead = readings
         asRead[evidence.name] = reading
