@@ -196,7 +196,15 @@ struct Darkness {
         width = max(0, x1 - x0)
         height = max(0, y1 - y0)
         var histogram = [Int](repeating: 0, count: 256)
-        for y in y0 ..< max(y0, y1) { for x in x0 ..< max(x0, x1) { histogram[Int(gray[x, y])] += 1 } }
+        let (w, h, stride) = (width, height, gray.rowStride)
+        // Rows of the window, read through the storage directly (a window is a few thousand
+        // pixels per field, and every field of every photo takes two).
+        gray.storage.withUnsafeBufferPointer { pixels in
+            for y in 0 ..< h {
+                let row = (y0 + y) * stride + x0
+                for x in 0 ..< w { histogram[Int(pixels[row + x])] += 1 }
+            }
+        }
         let total = width * height
         func percentile(_ p: Double) -> Double {
             var seen = 0
@@ -210,8 +218,14 @@ struct Darkness {
         let paper = total > 0 ? percentile(0.8) : 255
         contrast = paper - (total > 0 ? percentile(0.01) : 0)
         var values = [Float](repeating: 0, count: total)
-        for y in 0 ..< height {
-            for x in 0 ..< width { values[y * width + x] = Float(max(0, paper - Double(gray[x0 + x, y0 + y]))) }
+        let level = Float(paper)
+        gray.storage.withUnsafeBufferPointer { pixels in
+            values.withUnsafeMutableBufferPointer { out in
+                for y in 0 ..< h {
+                    let row = (y0 + y) * stride + x0
+                    for x in 0 ..< w { out[y * w + x] = max(0, level - Float(pixels[row + x])) }
+                }
+            }
         }
         self.values = values
     }
@@ -219,8 +233,15 @@ struct Darkness {
     /// Sums darkness across the window: for `alongRows`, one value per row (y), summed over the
     /// given column spans; otherwise one value per column (x), summed over the row spans.
     /// Spans are in canonical pixels; the profile is indexed from the window's origin.
-    func profile(alongRows: Bool, spans: [(Double, Double)]) -> Profile {
-        let length = alongRows ? height : width
+    ///
+    /// - Parameter within: Only the part of the profile between these canonical positions
+    ///   (whole pixels covering them); the whole window's length when nil.
+    func profile(alongRows: Bool, spans: [(Double, Double)], within: (Double, Double)? = nil) -> Profile {
+        let full = alongRows ? height : width
+        let start = alongRows ? origin.y : origin.x
+        let first = within.map { max(0, Int($0.0.rounded(.down)) - start) } ?? 0
+        let end = within.map { min(full, Int($0.1.rounded(.up)) - start) } ?? full
+        let length = max(0, end - first)
         var sums = [Double](repeating: 0, count: length)
         for (from, to) in spans {
             let base = alongRows ? origin.x : origin.y
@@ -229,11 +250,16 @@ struct Darkness {
             guard a < b else { continue }
             for i in 0 ..< length {
                 var sum: Float = 0
-                for j in a ..< b { sum += alongRows ? values[i * width + j] : values[j * width + i] }
+                let k = first + i
+                if alongRows {
+                    for j in a ..< b { sum += values[k * width + j] }
+                } else {
+                    for j in a ..< b { sum += values[j * width + k] }
+                }
                 sums[i] += Double(sum)
             }
         }
-        return Profile(values: sums, origin: Double(alongRows ? origin.y : origin.x))
+        return Profile(values: sums, origin: Double(start + first))
     }
 }
 

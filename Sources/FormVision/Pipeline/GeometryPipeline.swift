@@ -20,10 +20,11 @@ public struct PageGeometry: Sendable {
 /// fine alignment → verification → quality. Each stage is a value with its own `Parameters`;
 /// the pipeline holds no state between photos and can be shared across threads.
 ///
-/// A page whose markers leave one plane (a bent sheet), or a flat one with fields not found on
-/// their lines, is also placed through `PageRegistration`; the placement that finds more fields
-/// on their lines is kept (the registered one on a tie). A flat page whose boxes are all found
-/// takes the direct path alone.
+/// A page whose markers leave one plane (a bent sheet), or a flat one with enough fields not
+/// found on their lines to ask for a retake (`QualityAssessor.Parameters.unlocatedFieldsForRetake`;
+/// one field under correction fluid is not worth it), is also placed through `PageRegistration`; the placement that finds more fields
+/// on their lines is kept (on a tie, the registered one for a bent sheet, the plane for a flat
+/// one). A flat page whose boxes are all found takes the direct path alone.
 public struct GeometryPipeline: Sendable {
     public var detector = MarkerDetector()
     public var borderFinder = PageBorderFinder()
@@ -63,17 +64,20 @@ public struct GeometryPipeline: Sendable {
             }
             var page = try located.get()
             var (rectified, fields) = try place(photo, page)
-            if page.warp != nil || fields.contains(where: { !$0.located }) {
+            let unlocated = fields.filter { !$0.located }.count
+            if page.warp != nil || unlocated >= assessor.parameters.unlocatedFieldsForRetake {
                 let registered = try registration.register(page, in: gray)
                 let second = try place(photo, registered)
-                if second.fields.filter(\.located).count >= fields.filter(\.located).count {
+                let (before, after) = (fields.filter(\.located).count, second.fields.filter(\.located).count)
+                if after > before || (after == before && page.markersBent) {
                     (page, rectified, fields) = (registered, second.rectified, second.fields)
                 }
             }
             let placement = assessor.placementReasons(page, photoWidth: photo.width, photoHeight: photo.height)
             try trace.record("2-rectified") { rectified.image }
             try trace.record("3-boxes") { () throws(ImageError) in try DebugDrawing.boxes(fields, on: rectified.image) }
-            let quality = assessor.assess(rectified, fields: fields, boxHeight: placement.boxHeight, placement: placement.reasons)
+            let quality = assessor.assess(rectified, fields: fields, boxHeight: placement.boxHeight, placement: placement.reasons,
+                                          bent: page.markersBent)
             let cells = extractor.extract(rectified, fields: fields)
             try trace.record("4-cells") { DebugDrawing.mosaic(cells) }
             return PageGeometry(template: page.template, pageCorners: page.pageCorners, markers: page.markers,

@@ -9,8 +9,10 @@ public struct LocatedPage: Sendable {
     /// puts them, photo pixels.
     public var residual: Double
     /// How the sheet departs from that plane, when its markers say that it does (see
-    /// `PageLocator`); nil for a flat sheet.
+    /// `PageLocator`) or registration found it; nil for a flat sheet.
     public var warp: PageWarp? = nil
+    /// True when the markers themselves leave one plane: the sheet is bent.
+    public var markersBent = false
 
     /// The page's mapping to the photo: the homography and the warp.
     public var mapping: PageMapping { PageMapping(homography: pageToPhoto, warp: warp) }
@@ -179,6 +181,7 @@ public struct PageLocator: Sendable {
               let spline = ThinPlateSpline(points: points, values: values, smoothing: parameters.warpSmoothing, unit: 100)
         else { throw .inconsistentMarkers(template: template.id, error: page.residual) }
         page.markers = kept
+        page.markersBent = true
         page.warp = PageWarp(pageSize: template.pageSize, spacing: parameters.warpSpacing) { spline($0) }
     }
 

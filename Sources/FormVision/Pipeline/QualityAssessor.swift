@@ -83,10 +83,12 @@ public struct QualityAssessor: Sendable {
         /// Gray level counted as saturated, and the largest tolerable fraction of saturated line pixels.
         public var saturation = 250.0
         public var maximumGlare = 0.2
-        /// The largest share of boxes that `BoxVerifier` may fail to find before the photo asks
-        /// for a retake. A few boxes hidden by ink or correction fluid go to review one field at
-        /// a time; beyond this the page model itself is in doubt.
+        /// The largest share of fields that `BoxVerifier` may fail to find before the photo asks
+        /// for a retake, and the fewest fields that do so (one field on a page of seven is a
+        /// review, not a retake). A few fields hidden by ink or correction fluid go to review one
+        /// at a time; beyond this the page model itself is in doubt.
         public var maximumUnlocatedShare = 0.1
+        public var unlocatedFieldsForRetake = 2
 
         public init() {}
     }
@@ -120,8 +122,10 @@ public struct QualityAssessor: Sendable {
     }
 
     /// Measures exposure, contrast, sharpness and glare on the rectified page.
+    /// - Parameter bent: Whether the page's markers left one plane (`LocatedPage.markersBent`):
+    ///   boxes not found then ask to flatten the sheet (`page_bent`).
     public func assess(_ page: RectifiedPage, fields: [LocatedField], boxHeight: Double,
-                       placement: [RetakeReason]) -> QualityReport {
+                       placement: [RetakeReason], bent: Bool = false) -> QualityReport {
         let gray = page.gray
         let s = page.pixelsPerMM
         // Paper: the median of the page away from the edges; black: the markers' dark cells.
@@ -174,11 +178,11 @@ public struct QualityAssessor: Sendable {
         if contrast < parameters.minimumContrast { reasons.append(.lowContrast(contrast: contrast)) }
         if sharpness < parameters.minimumSharpness { reasons.append(.blurred(sharpness: sharpness)) }
         if glare > parameters.maximumGlare { reasons.append(.glare(fraction: glare)) }
-        let boxes = fields.flatMap(\.boxes)
-        let missing = fields.filter { !$0.located }.flatMap(\.boxes).count
-        if Double(missing) > parameters.maximumUnlocatedShare * Double(boxes.count) {
-            reasons.append(page.warp == nil ? .boxesNotFound(missing: missing, of: boxes.count)
-                                            : .pageBent(missing: missing, of: boxes.count))
+        let unlocated = fields.filter { !$0.located }
+        if unlocated.count >= parameters.unlocatedFieldsForRetake,
+           Double(unlocated.count) > parameters.maximumUnlocatedShare * Double(fields.count) {
+            let (missing, total) = (unlocated.flatMap(\.boxes).count, fields.flatMap(\.boxes).count)
+            reasons.append(bent ? .pageBent(missing: missing, of: total) : .boxesNotFound(missing: missing, of: total))
         }
         return QualityReport(boxHeight: boxHeight, paperLevel: paper, contrast: contrast, sharpness: sharpness,
                              glare: glare, reasons: reasons)
