@@ -2,6 +2,7 @@
 #include "shim_common.h"
 
 #include <apriltag/apriltag.h>
+#include <apriltag/tag36h10.h>
 #include <apriltag/tag36h11.h>
 #include <apriltag/tagStandard41h12.h>
 #include <apriltag/common/zarray.h>
@@ -17,6 +18,10 @@ static fv_tag_family fv_tag_family_create(const char *name) {
     if (strcmp(name, "tag36h11") == 0) {
         result.family = tag36h11_create();
         result.destroy = tag36h11_destroy;
+    } else if (strcmp(name, "tag36h10") == 0) {
+        // The family of the 2024 KPU forms (C.HASIL-PPWP pages carry ids 101-103).
+        result.family = tag36h10_create();
+        result.destroy = tag36h10_destroy;
     } else if (strcmp(name, "tagStandard41h12") == 0) {
         result.family = tagStandard41h12_create();
         result.destroy = tagStandard41h12_destroy;

@@ -40,8 +40,10 @@ public struct FormSet: Sendable, Equatable, Codable {
                 throw .invalid(template: page.id, reason: "field \"\(field.name)\" also appears on another page")
             }
         }
-        for (index, page) in pages.enumerated() where page.page != index + 1 {
-            throw .invalid(template: page.id, reason: "page number \(page.page) at position \(index + 1) of \(id)")
+        // A set holds the pages that carry numbers, in order; it may leave a page out (C.HASIL-PPWP's
+        // page 1 holds no count we read).
+        for (previous, page) in zip(pages, pages.dropFirst()) where page.page <= previous.page {
+            throw .invalid(template: page.id, reason: "page number \(page.page) after page \(previous.page) in \(id)")
         }
         for relation in crossPageRelations {
             for name in relation.fieldNames where !names.contains(name) {

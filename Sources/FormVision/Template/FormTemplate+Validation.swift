@@ -28,6 +28,11 @@ extension FormTemplate {
             }
             guard markerIDs.insert(marker.id).inserted else { throw fail("marker id \(marker.id) appears twice") }
         }
+        for (index, mark) in (cornerMarks ?? []).enumerated() {
+            guard mark.square > 0, pageRect.contains(mark.rect) else {
+                throw fail("corner mark \(index) lies outside the page or has no size")
+            }
+        }
         guard !fields.isEmpty else { throw fail("a template needs at least one field") }
         var names = Set<String>()
         var placed: [(String, Rect)] = markers.map { ("marker \($0.id)", $0.rect) }
@@ -47,6 +52,31 @@ extension FormTemplate {
                     throw fail("\(label) overlaps \(other.0)")
                 }
                 placed.append((label, box))
+            }
+            if let guide = field.guide {
+                guard guide.inset.x >= 0, guide.inset.y >= 0,
+                      field.boxes.allSatisfy({ 2 * guide.inset.x < $0.width && 2 * guide.inset.y < $0.height }) else {
+                    throw fail("the writing guide of \"\(field.name)\" does not fit inside its boxes")
+                }
+            }
+            if let columns = field.bubbles {
+                guard columns.count == field.boxes.count else {
+                    throw fail("field \"\(field.name)\" has \(columns.count) bubble columns for \(field.boxes.count) boxes")
+                }
+                for (index, column) in columns.enumerated() {
+                    let label = "bubble column \(index) of \"\(field.name)\""
+                    guard column.centers.count == 10, column.radius > 0 else {
+                        throw fail("\(label) needs ten bubbles (0 to 9) of positive radius")
+                    }
+                    for (digit, centre) in column.centers.enumerated() {
+                        let circle = Rect(x: centre.x - column.radius, y: centre.y - column.radius,
+                                          width: 2 * column.radius, height: 2 * column.radius)
+                        guard pageRect.contains(circle) else { throw fail("bubble \(digit) of \(label) lies outside the page") }
+                        if let other = placed.first(where: { $0.1.overlaps(circle) }) {
+                            throw fail("bubble \(digit) of \(label) overlaps \(other.0)")
+                        }
+                    }
+                }
             }
         }
         for relation in relations {

@@ -32,9 +32,12 @@ public struct FormTemplate: Sendable, Equatable, Codable {
     public var relations: [Relation]
     /// What is printed besides markers and boxes: text and rules. Used only to render the blank form.
     public var printing: Printing
+    /// The corner marks printed at the corners of the printed area (the 2024 KPU forms), if
+    /// any; absent from the JSON when there are none.
+    public var cornerMarks: [CornerMark]?
 
     public init(id: String, title: String, family: String, page: Int, pageSize: Size, markers: [Marker],
-                fields: [Field], relations: [Relation], printing: Printing = Printing()) {
+                fields: [Field], relations: [Relation], printing: Printing = Printing(), cornerMarks: [CornerMark]? = nil) {
         self.schemaVersion = FormTemplate.currentSchemaVersion
         self.id = id
         self.title = title
@@ -45,6 +48,63 @@ public struct FormTemplate: Sendable, Equatable, Codable {
         self.fields = fields
         self.relations = relations
         self.printing = printing
+        self.cornerMarks = cornerMarks
+    }
+
+    /// A corner mark: two filled black squares that touch at one corner, the upper-left one and
+    /// the lower-right one (the same way round at every corner of the page), as KPU prints them
+    /// at the corners of the 2024 forms.
+    public struct CornerMark: Sendable, Equatable, Codable {
+        /// Where the two squares touch, mm.
+        public var center: Point
+        /// The side of each square, mm.
+        public var square: Double
+
+        public init(center: Point, square: Double) {
+            self.center = center
+            self.square = square
+        }
+
+        /// The upper-left and the lower-right square, mm.
+        public var squares: [Rect] {
+            [Rect(x: center.x - square, y: center.y - square, width: square, height: square),
+             Rect(x: center.x, y: center.y, width: square, height: square)]
+        }
+
+        /// The rectangle around both squares, mm.
+        public var rect: Rect { Rect(x: center.x - square, y: center.y - square, width: 2 * square, height: 2 * square) }
+    }
+
+    /// A column of OMR bubbles under a digit box: one circle per digit, 0 to 9 from the top,
+    /// which the officer blackens to repeat the digit written in the box.
+    public struct BubbleColumn: Sendable, Equatable, Codable {
+        /// The circles' centres, digit 0 first, mm.
+        public var centers: [Point]
+        /// The radius of each circle's printed outline (to the middle of its line), mm.
+        public var radius: Double
+
+        public init(centers: [Point], radius: Double) {
+            self.centers = centers
+            self.radius = radius
+        }
+    }
+
+    /// A writing guide printed faintly inside a box: where the officer should put the digit.
+    public struct Guide: Sendable, Equatable, Codable {
+        /// The guide's drawing.
+        public enum Kind: String, Sendable, Equatable, Codable {
+            /// The segments of a seven-segment digit 8 (two stacked rectangles), dotted.
+            case sevenSegmentDotted = "seven_segment_dotted"
+        }
+
+        public var kind: Kind
+        /// How far the guide's outline lies inside the box, horizontally and vertically, mm.
+        public var inset: Point
+
+        public init(kind: Kind, inset: Point) {
+            self.kind = kind
+            self.inset = inset
+        }
     }
 
     /// A width and a height, in mm.
@@ -100,12 +160,19 @@ public struct FormTemplate: Sendable, Equatable, Codable {
         /// The boxes, most significant digit first; each rectangle is the inside edge of the
         /// printed box line, in mm.
         public var boxes: [Rect]
+        /// One column of OMR bubbles per box, in the boxes' order, when the form prints them.
+        public var bubbles: [BubbleColumn]?
+        /// The writing guide printed inside every box, if any.
+        public var guide: Guide?
 
-        public init(name: String, label: String, kind: Kind = .digitBoxes, boxes: [Rect]) {
+        public init(name: String, label: String, kind: Kind = .digitBoxes, boxes: [Rect], bubbles: [BubbleColumn]? = nil,
+                    guide: Guide? = nil) {
             self.name = name
             self.label = label
             self.kind = kind
             self.boxes = boxes
+            self.bubbles = bubbles
+            self.guide = guide
         }
 
         /// The largest value the boxes can hold (999 for three boxes).
@@ -150,11 +217,15 @@ public struct FormTemplate: Sendable, Equatable, Codable {
             public var to: Point
             /// Stroke width, in mm.
             public var width: Double
+            /// The gray level of a rule printed lighter than the ink (a tally grid, a frame),
+            /// 0 to 255; absent for full ink.
+            public var gray: UInt8?
 
-            public init(from: Point, to: Point, width: Double) {
+            public init(from: Point, to: Point, width: Double, gray: UInt8? = nil) {
                 self.from = from
                 self.to = to
                 self.width = width
+                self.gray = gray
             }
         }
 

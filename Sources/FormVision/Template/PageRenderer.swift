@@ -17,6 +17,13 @@ public struct PageRenderer: Sendable {
         /// exactly (rules, boxes, markers), which is what registration matches against: a form's
         /// wording and type vary from print to print, its lines do not.
         public var drawsText = true
+        /// Writing guides: gray level, dot size and dot spacing, mm (the 2024 forms print them
+        /// light, about 200 of 255, as dots 0.2 mm wide every 0.6 mm).
+        public var guideGray: UInt8 = 200
+        public var guideDotSize = 0.2
+        public var guideDotSpacing = 0.6
+        /// Stroke of an OMR bubble's circle, mm.
+        public var bubbleLineWidth = 0.18
 
         public init() {}
     }
@@ -47,7 +54,8 @@ public struct PageRenderer: Sendable {
         let size = Self.pixelSize(of: template, dpi: dpi)
         var image = Image(width: size.width, height: size.height, color: parameters.paper)
         for line in template.printing.lines {
-            try drawLine(&image, from: line.from * s, to: line.to * s, width: line.width * s)
+            try drawLine(&image, from: line.from * s, to: line.to * s, width: line.width * s,
+                         color: line.gray.map { [$0, $0, $0] } ?? parameters.ink)
         }
         let boxLine = template.printing.boxLineWidth * s
         for field in template.fields {
@@ -55,6 +63,18 @@ public struct PageRenderer: Sendable {
                 let outer = box.scaled(by: s).insetBy(-boxLine / 2)
                 let c = outer.corners
                 for i in 0 ..< 4 { try drawLine(&image, from: c[i], to: c[(i + 1) % 4], width: boxLine) }
+            }
+        }
+        for field in template.fields {
+            if let guide = field.guide {
+                for box in field.boxes { try drawGuide(guide, in: box, on: &image, scale: s) }
+            }
+            for column in field.bubbles ?? [] { try drawBubbles(column, on: &image, scale: s) }
+        }
+        for mark in template.cornerMarks ?? [] {
+            for square in mark.squares {
+                let c = square.scaled(by: s).corners.map { $0 - Point(0.5, 0.5) }
+                try _Shim.fillPolygon(&image, c, color: parameters.ink)
             }
         }
         for marker in template.markers { try drawMarker(marker, on: &image, scale: s) }
@@ -65,9 +85,47 @@ public struct PageRenderer: Sendable {
     }
 
     /// A line between two points in pixel coordinates (centres at +0.5).
-    func drawLine(_ image: inout Image, from a: Point, to b: Point, width: Double) throws(ImageError) {
+    func drawLine(_ image: inout Image, from a: Point, to b: Point, width: Double, color: [UInt8]? = nil) throws(ImageError) {
         let half = Point(0.5, 0.5)
-        try _Shim.drawLine(&image, from: a - half, to: b - half, thickness: max(1, width), color: parameters.ink)
+        try _Shim.drawLine(&image, from: a - half, to: b - half, thickness: max(1, width), color: color ?? parameters.ink)
+    }
+
+    /// A dotted seven-segment 8 (two stacked rectangles) inside a box, in the faint gray of
+    /// `guideGray`, one dot every `guideDotSpacing` mm.
+    func drawGuide(_ guide: FormTemplate.Guide, in box: Rect, on image: inout Image, scale s: Double) throws(ImageError) {
+        let r = Rect(x: box.x + guide.inset.x, y: box.y + guide.inset.y, width: box.width - 2 * guide.inset.x,
+                     height: box.height - 2 * guide.inset.y)
+        let middle = r.minY + r.height / 2
+        let segments: [(Point, Point)] = [
+            (Point(r.minX, r.minY), Point(r.maxX, r.minY)), (Point(r.minX, middle), Point(r.maxX, middle)),
+            (Point(r.minX, r.maxY), Point(r.maxX, r.maxY)), (Point(r.minX, r.minY), Point(r.minX, r.maxY)),
+            (Point(r.maxX, r.minY), Point(r.maxX, r.maxY)),
+        ]
+        let gray = [UInt8](repeating: parameters.guideGray, count: 3)
+        let dot = max(1, parameters.guideDotSize * s)
+        for (a, b) in segments {
+            let count = max(1, Int((a.distance(to: b) / parameters.guideDotSpacing).rounded()))
+            for k in 0 ... count {
+                let p = (a + (b - a) * (Double(k) / Double(count))) * s
+                try drawLine(&image, from: p, to: p, width: dot, color: gray)
+            }
+        }
+    }
+
+    /// A column of OMR bubbles: each a thin circle with its digit inside.
+    func drawBubbles(_ column: FormTemplate.BubbleColumn, on image: inout Image, scale s: Double) throws(ImageError) {
+        let steps = 48
+        for (digit, centre) in column.centers.enumerated() {
+            let points = (0 ... steps).map { k -> Point in
+                let angle = 2 * Double.pi * Double(k) / Double(steps)
+                return (centre + Point(cos(angle), sin(angle)) * column.radius) * s
+            }
+            for (a, b) in zip(points, points.dropFirst()) {
+                try drawLine(&image, from: a, to: b, width: parameters.bubbleLineWidth * s)
+            }
+            let size = column.radius * 1.1
+            try drawText(.init(String(digit), at: centre + Point(0, size / 2), size: size, alignment: .center), on: &image, scale: s)
+        }
     }
 
     /// An AprilTag: each black cell is a filled square, so edges are anti-aliased at any scale.
@@ -104,3 +162,9 @@ public struct PageRenderer: Sendable {
                            thickness: thickness, color: parameters.ink)
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
