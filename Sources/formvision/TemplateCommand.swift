@@ -27,7 +27,7 @@ struct TemplateCommand: ParsableCommand {
         func load() throws -> FormTemplate {
             do throws(TemplateError) {
                 if let file { return try TemplateJSON.load(contentsOfFile: file).pages[0] }
-                return try TemplateCatalog.builtIn.template(id: template ?? "")
+                return try TemplateCatalog.all.template(id: template ?? "")
             } catch {
                 throw CLIFailure(error.description)
             }
@@ -38,7 +38,7 @@ struct TemplateCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the built-in form sets and their pages.")
 
         func run() {
-            for set in TemplateCatalog.builtIn.formSets {
+            for set in TemplateCatalog.all.formSets {
                 print("\(set.id)\t\(set.title)")
                 for page in set.pages { print("  \(page.id)\tpage \(page.page): \(page.fields.count) fields, markers \(page.markers.map(\.id))") }
             }
@@ -52,7 +52,7 @@ struct TemplateCommand: ParsableCommand {
         var id: String
 
         func run() throws {
-            let catalog = TemplateCatalog.builtIn
+            let catalog = TemplateCatalog.all
             let json: [UInt8]
             if let set = try? catalog.formSet(id: id) {
                 json = TemplateJSON.encode(set)

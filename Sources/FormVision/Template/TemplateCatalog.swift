@@ -12,6 +12,14 @@ public struct TemplateCatalog: Sendable {
     /// C.Hasil-KWK with 2 to 6 candidate pairs.
     public static let builtIn = TemplateCatalog(formSets: CHasilKWK.Layout.pairs.map { CHasilKWK.formSet(pairs: $0) })
 
+    /// The 2024 presidential form C.HASIL-PPWP, pages 2 and 3, measured from the printed form.
+    /// Not yet in `builtIn`: the locator does not find a page from one tag and corner marks yet,
+    /// so `read` and `locate` would refuse its photos. The `template` commands show it.
+    public static let ppwp2024 = TemplateCatalog(formSets: [CHasilPPWP.formSet])
+
+    /// Every template this build knows, readable or not: `builtIn` and `ppwp2024`.
+    public static let all = TemplateCatalog(formSets: builtIn.formSets + ppwp2024.formSets)
+
     /// Every page template of every form set, each once (sets may share a page).
     public var templates: [FormTemplate] {
         var seen = Set<String>()
