@@ -74,10 +74,10 @@ fv_status fv_apriltag_render(const char *family, int32_t id, uint8_t *cells, int
 }
 
 fv_status fv_apriltag_detect(const uint8_t *pixels, int32_t width, int32_t height, size_t stride,
-                             const char *family, const fv_apriltag_settings *settings,
+                             const char *families, const fv_apriltag_settings *settings,
                              fv_apriltag_detection *detections, int32_t capacity, int32_t *count,
                              fv_error *error) {
-    if (!fv_valid_buffer(pixels, width, height, stride, 1) || family == NULL || settings == NULL ||
+    if (!fv_valid_buffer(pixels, width, height, stride, 1) || families == NULL || settings == NULL ||
         count == NULL || (detections == NULL && capacity > 0) || settings->max_hamming < 0 ||
         settings->max_hamming > 2 || !(settings->decimate >= 1)) {
         return fv_fail(error, FV_ERR_ARGUMENT, "fv_apriltag_detect: invalid argument");
@@ -87,14 +87,36 @@ fv_status fv_apriltag_detect(const uint8_t *pixels, int32_t width, int32_t heigh
     if (width / settings->decimate < FV_APRILTAG_MIN_SIDE || height / settings->decimate < FV_APRILTAG_MIN_SIDE) {
         return fv_fail(error, FV_ERR_ARGUMENT, "fv_apriltag_detect: image smaller than libapriltag's 4-pixel tile");
     }
-    fv_tag_family tags = fv_tag_family_create(family);
-    if (tags.family == NULL) return fv_fail(error, FV_ERR_UNSUPPORTED, "unknown AprilTag family");
-    apriltag_detector_t *detector = apriltag_detector_create();
-    if (detector == NULL) {
-        tags.destroy(tags.family);
-        return fv_fail(error, FV_ERR_NO_MEMORY, "apriltag_detector_create failed");
+    // The names, split at commas.
+    fv_tag_family tags[FV_APRILTAG_MAX_FAMILIES];
+    int32_t family_count = 0;
+    fv_status status = FV_OK;
+    for (const char *name = families; status == FV_OK && *name != '\0';) {
+        const char *end = strchr(name, ',');
+        const size_t length = end != NULL ? (size_t)(end - name) : strlen(name);
+        char buffer[32];
+        if (length == 0 || length >= sizeof buffer || family_count == FV_APRILTAG_MAX_FAMILIES) {
+            status = fv_fail(error, FV_ERR_ARGUMENT, "fv_apriltag_detect: bad family list");
+            break;
+        }
+        memcpy(buffer, name, length);
+        buffer[length] = '\0';
+        tags[family_count] = fv_tag_family_create(buffer);
+        if (tags[family_count].family == NULL) {
+            status = fv_fail(error, FV_ERR_UNSUPPORTED, "unknown AprilTag family");
+            break;
+        }
+        family_count++;
+        name = end != NULL ? end + 1 : name + length;
     }
-    apriltag_detector_add_family_bits(detector, tags.family, settings->max_hamming);
+    if (status == FV_OK && family_count == 0) status = fv_fail(error, FV_ERR_ARGUMENT, "fv_apriltag_detect: no family");
+    apriltag_detector_t *detector = status == FV_OK ? apriltag_detector_create() : NULL;
+    if (status == FV_OK && detector == NULL) status = fv_fail(error, FV_ERR_NO_MEMORY, "apriltag_detector_create failed");
+    if (status != FV_OK) {
+        for (int32_t k = 0; k < family_count; k++) tags[k].destroy(tags[k].family);
+        return status;
+    }
+    for (int32_t k = 0; k < family_count; k++) apriltag_detector_add_family_bits(detector, tags[k].family, settings->max_hamming);
     detector->quad_decimate = settings->decimate;
     detector->quad_sigma = settings->sigma;
     detector->refine_edges = settings->refine_edges != 0;
@@ -108,6 +130,10 @@ fv_status fv_apriltag_detect(const uint8_t *pixels, int32_t width, int32_t heigh
         apriltag_detection_t *detection;
         zarray_get(found, i, &detection);
         fv_apriltag_detection *out = &detections[i];
+        out->family_index = 0;
+        for (int32_t k = 0; k < family_count; k++) {
+            if (detection->family == tags[k].family) out->family_index = k;
+        }
         out->id = detection->id;
         out->hamming = detection->hamming;
         out->decision_margin = detection->decision_margin;
@@ -121,6 +147,6 @@ fv_status fv_apriltag_detect(const uint8_t *pixels, int32_t width, int32_t heigh
     *count = total;
     if (found != NULL) apriltag_detections_destroy(found);
     apriltag_detector_destroy(detector);
-    tags.destroy(tags.family);
+    for (int32_t k = 0; k < family_count; k++) tags[k].destroy(tags[k].family);
     return FV_OK;
 }

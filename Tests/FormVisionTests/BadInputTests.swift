@@ -165,7 +165,7 @@ import Testing
     @Test func tagDetectionRefusesImagesSmallerThanATile() throws {
         let tiny = Fixtures.scene(width: 3, height: 40)
         #expect(throws: ImageError.self) {
-            try _Shim.detectAprilTags(tiny, family: "tag36h11", decimate: 1, sigma: 0, refineEdges: true,
+            try _Shim.detectAprilTags(tiny, families: ["tag36h11"], decimate: 1, sigma: 0, refineEdges: true,
                                       sharpening: 0.25, maxHamming: 1)
         }
         #expect(try MarkerDetector().detect(in: tiny).isEmpty)

@@ -305,6 +305,8 @@ typedef struct fv_apriltag_settings {
 
 /// One detected tag.
 typedef struct fv_apriltag_detection {
+    /// The family's position in the list given to `fv_apriltag_detect`, from 0.
+    int32_t family_index;
     int32_t id;
     int32_t hamming;
     float decision_margin;
@@ -318,7 +320,12 @@ typedef struct fv_apriltag_detection {
 /// thresholds the image in tiles of this many pixels and reads out of bounds on a smaller image.
 #define FV_APRILTAG_MIN_SIDE 4
 
-/// Detects AprilTags of one family in an 8-bit gray image.
+/// The most families `fv_apriltag_detect` takes in one call.
+#define FV_APRILTAG_MAX_FAMILIES 4
+
+/// Detects AprilTags of the families listed in `families`, comma-separated ("tag36h11,tag36h10"),
+/// in an 8-bit gray image. Quads are found once for all families; each is then decoded against
+/// every family.
 ///
 /// Fails with FV_ERR_ARGUMENT on an image smaller than FV_APRILTAG_MIN_SIDE on either side.
 ///
@@ -326,7 +333,7 @@ typedef struct fv_apriltag_detection {
 /// `capacity`; the rest are dropped) to `*count`. Creates and frees its detector on every call,
 /// so calls share no state and may run on any threads.
 fv_status fv_apriltag_detect(const uint8_t *pixels, int32_t width, int32_t height, size_t stride,
-                             const char *family, const fv_apriltag_settings *settings,
+                             const char *families, const fv_apriltag_settings *settings,
                              fv_apriltag_detection *detections, int32_t capacity, int32_t *count,
                              fv_error *error);
 

@@ -39,7 +39,7 @@ public struct MarkerDetector: Sendable {
         public var sharpening = 0.25
         /// Bit errors corrected. One tolerates a blot on a marker; two raises false detections.
         public var maxHamming = 1
-        /// The tag families to look for.
+        /// The tag families to look for (at most `FV_APRILTAG_MAX_FAMILIES`, 4), in one pass.
         public var families = ["tag36h11"]
 
         public init() {}
@@ -96,17 +96,14 @@ public struct MarkerDetector: Sendable {
             image = small
         }
         let decimate = max(image.width, image.height) >= parameters.decimateFromLongSide ? parameters.decimate : 1
-        var markers: [DetectedMarker] = []
-        for family in parameters.families {
-            let found = try _Shim.detectAprilTags(
-                image, family: family, decimate: decimate, sigma: parameters.sigma, refineEdges: true,
-                sharpening: parameters.sharpening, maxHamming: parameters.maxHamming)
-            for tag in found {
-                let corners = Self.cornerOrder.map { tag.corners[$0] * factor }
-                markers.append(DetectedMarker(family: family, id: tag.id, corners: corners,
-                                              decisionMargin: tag.decisionMargin, hamming: tag.hamming))
-            }
+        guard !parameters.families.isEmpty else { return [] }
+        // One pass for every family: the quads are found once and decoded against each.
+        let found = try _Shim.detectAprilTags(
+            image, families: parameters.families, decimate: decimate, sigma: parameters.sigma, refineEdges: true,
+            sharpening: parameters.sharpening, maxHamming: parameters.maxHamming)
+        return found.map { tag in
+            DetectedMarker(family: tag.family, id: tag.id, corners: Self.cornerOrder.map { tag.corners[$0] * factor },
+                           decisionMargin: tag.decisionMargin, hamming: tag.hamming)
         }
-        return markers
     }
 }

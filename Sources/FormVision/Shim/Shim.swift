@@ -360,6 +360,7 @@ package enum _Shim {
 
     /// A tag as the shim reports it: libapriltag's corner order and pixel convention.
     package struct AprilTagDetection {
+        package var family: String
         package var id: Int
         package var hamming: Int
         package var decisionMargin: Double
@@ -368,7 +369,7 @@ package enum _Shim {
     }
 
     /// The corresponding C function is `fv_apriltag_detect`.
-    package static func detectAprilTags(_ image: Image, family: String, decimate: Double, sigma: Double, refineEdges: Bool,
+    package static func detectAprilTags(_ image: Image, families: [String], decimate: Double, sigma: Double, refineEdges: Bool,
                                 sharpening: Double, maxHamming: Int, capacity: Int = 64) throws(ImageError) -> [AprilTagDetection] {
         guard image.format == .gray8, !image.isEmpty else { throw .invalidImage(reason: "tag detection needs a gray image") }
         var settings = fv_apriltag_settings(decimate: Float(decimate), sigma: Float(sigma), refine_edges: refineEdges ? 1 : 0,
@@ -377,14 +378,15 @@ package enum _Shim {
         var count: Int32 = 0
         var error = fv_error()
         let status = image.storage.withUnsafeBufferPointer { pixels in
-            fv_apriltag_detect(pixels.baseAddress, Int32(image.width), Int32(image.height), image.rowStride, family,
+            fv_apriltag_detect(pixels.baseAddress, Int32(image.width), Int32(image.height), image.rowStride,
+                               families.joined(separator: ","),
                                &settings, &found, Int32(capacity), &count, &error)
         }
         try check(status, error, format: nil)
         return found.prefix(min(Int(count), capacity)).map { d in
             let c = d.corners
             return AprilTagDetection(
-                id: Int(d.id), hamming: Int(d.hamming), decisionMargin: Double(d.decision_margin),
+                family: families[Int(d.family_index)], id: Int(d.id), hamming: Int(d.hamming), decisionMargin: Double(d.decision_margin),
                 center: Point(d.center.0, d.center.1),
                 corners: [Point(c.0, c.1), Point(c.2, c.3), Point(c.4, c.5), Point(c.6, c.7)])
         }
