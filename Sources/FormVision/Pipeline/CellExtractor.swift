@@ -74,6 +74,13 @@ public struct CellExtractor: Sendable {
         /// until it measures better everywhere. Crops given to `cell(fromImage:)` are taken as
         /// they are either way.
         public var overflowReach = 0.0
+        /// A box's printed writing guide (`FormTemplate.Guide`, the dotted 8 of the 2024 forms)
+        /// is not ink: within `guideBand` mm of its dotted lines, coverage below `guideInk` is
+        /// cleared. The guide prints at about 200 of 255, a coverage of 0.37 where it is sharp
+        /// and less once a photo blurs its 0.2 mm dots; a pen stroke crossing it covers 0.7 or
+        /// more, and keeps it. The band is the dots' half-width (0.1 mm) and the blur (0.2 mm).
+        public var guideInk = 0.6
+        public var guideBand = 0.3
         /// How far a printed line's ink reaches beyond its printed half-width, mm: the blur of
         /// print and photo. The band is taken out of a cell except where strokes cross it.
         public var lineBlur = 0.2
@@ -112,17 +119,22 @@ public struct CellExtractor: Sendable {
         let ppm = page.pixelsPerMM
         let inner = box.insetBy(parameters.inset * ppm)
         let paper = paperColor(in: box.insetBy(-ppm), of: page.image)
+        // The writing guide printed in this box, canonical pixels.
+        let guide = page.template.field(named: field)?.guide.map { Self.guideSegments($0, in: box, pixelsPerMM: ppm) } ?? []
         guard parameters.overflowReach > 0 else {
             // The box's inside only, its edges cleaned of line leftovers and neighbours' strokes.
             let (x0, y0, w, h) = Self.pixels(of: inner, in: page.image)
             return cell(from: page.image, x: x0, y: y0, width: w, height: h, field: field, index: index, paper: paper,
-                        paperStride: (0, 0))
+                        paperStride: (0, 0), guide: guide.map { ($0.0 - Point(Double(x0), Double(y0)), $0.1 - Point(Double(x0), Double(y0))) },
+                        guideBand: parameters.guideBand * ppm)
         }
         let (reachX, reachY) = (box.width * parameters.overflowReach, box.height * parameters.overflowReach)
         let area = Rect(x: box.minX - reachX, y: box.minY - reachY, width: box.width + 2 * reachX, height: box.height + 2 * reachY)
         let (x0, y0, w, h) = Self.pixels(of: area, in: page.image)
         guard inner.width >= 4, inner.height >= 4, w >= 4, h >= 4 else { return .empty(field: field, index: index) }
         var (coverage, colour) = coverageMap(page.image, x: x0, y: y0, width: w, height: h, paper: paper, paperStride: (0, 0))
+        clearGuide(&coverage, width: w, height: h, segments: guide.map { ($0.0 - Point(Double(x0), Double(y0)), $0.1 - Point(Double(x0), Double(y0))) },
+                   band: parameters.guideBand * ppm)
         let threshold = Float(parameters.inkThreshold)
         let others = allBoxes.filter { $0 != box && $0.overlaps(area) }
         let lines = Self.printedLines(near: area, page: page, shift: located.shift, boxes: [box] + others,
@@ -184,14 +196,50 @@ public struct CellExtractor: Sendable {
     /// `paper[x · paperStride.x + y · paperStride.y + c]`: strides (0, 0) for one colour, or a
     /// map with one RGB value per pixel.
     func cell(from image: Image, x x0: Int, y y0: Int, width w: Int, height h: Int, field: String,
-              index: Int, noiseFloor: Bool = false, paper: [Double], paperStride: (x: Int, y: Int)) -> CellImage {
+              index: Int, noiseFloor: Bool = false, paper: [Double], paperStride: (x: Int, y: Int),
+              guide: [(Point, Point)] = [], guideBand: Double = 0) -> CellImage {
         guard w >= 4, h >= 4 else { return .empty(field: field, index: index) }
         var (coverage, colour) = coverageMap(image, x: x0, y: y0, width: w, height: h, paper: paper, paperStride: paperStride)
+        clearGuide(&coverage, width: w, height: h, segments: guide, band: guideBand)
         if noiseFloor { Self.subtractNoiseFloor(&coverage) }
         clearLineFragments(&coverage, width: w, height: h)
         clearEdgeFragments(&coverage, width: w, height: h)
         let (pixels, statistics) = normalisedCell(coverage, colour: colour, width: w, height: h)
         return CellImage(field: field, index: index, pixels: pixels, statistics: statistics)
+    }
+
+    /// The dotted lines of a writing guide in a box (canonical pixels): the outline and the
+    /// middle bar of a seven-segment 8, `inset` inside the box.
+    static func guideSegments(_ guide: FormTemplate.Guide, in box: Rect, pixelsPerMM s: Double) -> [(Point, Point)] {
+        let r = Rect(x: box.minX + guide.inset.x * s, y: box.minY + guide.inset.y * s,
+                     width: box.width - 2 * guide.inset.x * s, height: box.height - 2 * guide.inset.y * s)
+        let middle = r.minY + r.height / 2
+        return [
+            (Point(r.minX, r.minY), Point(r.maxX, r.minY)), (Point(r.minX, middle), Point(r.maxX, middle)),
+            (Point(r.minX, r.maxY), Point(r.maxX, r.maxY)), (Point(r.minX, r.minY), Point(r.minX, r.maxY)),
+            (Point(r.maxX, r.minY), Point(r.maxX, r.maxY)),
+        ]
+    }
+
+    /// Clears the faint print of a writing guide: coverage below `guideInk` within `band`
+    /// pixels of its segments (region pixel coordinates, a pixel's centre at +0.5).
+    func clearGuide(_ coverage: inout [Float], width w: Int, height h: Int, segments: [(Point, Point)], band: Double) {
+        guard !segments.isEmpty, band > 0 else { return }
+        let faint = Float(parameters.guideInk)
+        for y in 0 ..< h {
+            for x in 0 ..< w where coverage[y * w + x] > 0 && coverage[y * w + x] < faint {
+                let p = Point(Double(x) + 0.5, Double(y) + 0.5)
+                if segments.contains(where: { Self.distance(p, toSegment: $0.0, $0.1) <= band }) { coverage[y * w + x] = 0 }
+            }
+        }
+    }
+
+    /// Distance from a point to a segment.
+    static func distance(_ p: Point, toSegment a: Point, _ b: Point) -> Double {
+        let d = b - a
+        let length2 = d.x * d.x + d.y * d.y
+        let t = length2 > 0 ? max(0, min(1, ((p.x - a.x) * d.x + (p.y - a.y) * d.y) / length2)) : 0
+        return p.distance(to: a + d * t)
     }
 
     /// Ink coverage of a region against the paper's colour (0–1, a pixel's largest drop below
