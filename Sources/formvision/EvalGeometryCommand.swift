@@ -62,7 +62,7 @@ struct EvalGeometryCommand: ParsableCommand {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         let manifest = try decoder.decode(Manifest.self, from: Data(contentsOf: URL(fileURLWithPath: "\(corpus)/manifest.json")))
-        let pipeline = GeometryPipeline()
+        let pipeline = GeometryPipeline(catalog: .all)
         let imageDecoder = ImageDecoder(options: DecodeOptions(pixelFormat: .rgb8))
         var results: [String: LevelResult] = [:]
         var boxErrors: [String: [Double]] = [:], pageErrors: [String: [Double]] = [:], seconds: [String: Double] = [:]

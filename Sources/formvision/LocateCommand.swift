@@ -31,7 +31,7 @@ struct LocateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let pipeline = GeometryPipeline()
+        let pipeline = GeometryPipeline(catalog: .all)
         let decoder = ImageDecoder(options: DecodeOptions(pixelFormat: .rgb8))
         if let debugDir { try FileManager.default.createDirectory(atPath: debugDir, withIntermediateDirectories: true) }
         var failures = 0

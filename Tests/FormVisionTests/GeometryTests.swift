@@ -27,6 +27,18 @@ import Testing
         for p in [Point(0, 0), Point(210, 297), Point(105, 148)] { #expect(fitted.apply(p)!.distance(to: known.apply(p)!) < 0.3) }
     }
 
+    /// The affine fit recovers an affine map from a few points, averages a perspective one,
+    /// and refuses collinear points.
+    @Test func affineFitRecoversAnAffineMap() throws {
+        let affine = Homography([1.8, 0.25, 120, -0.3, 1.6, 80, 0, 0, 1])
+        let source = [Point(184, 30), Point(190, 42), Point(200, 15), Point(14, 15), Point(178, 41)]
+        let fitted = try #require(Homography.affineFitting(from: source, to: source.map { affine.apply($0)! }))
+        for p in [Point(0, 0), Point(215, 330), Point(100, 200)] { #expect(fitted.apply(p)!.distance(to: affine.apply(p)!) < 1e-6) }
+        #expect(fitted.matrix[6] == 0 && fitted.matrix[7] == 0 && fitted.matrix[8] == 1)
+        #expect(Homography.affineFitting(from: [Point(0, 0), Point(1, 1), Point(2, 2)], to: [Point(0, 0), Point(1, 1), Point(5, 2)]) == nil)
+        #expect(Homography.affineFitting(from: [Point(0, 0), Point(1, 1)], to: [Point(0, 0), Point(1, 1)]) == nil)
+    }
+
     @Test func inverseAndConcatenation() throws {
         let inverse = try #require(known.inverse)
         let p = Point(33, 44)

@@ -89,6 +89,29 @@ public struct Homography: Sendable, Hashable, Codable {
         return Homography(result.matrix.map { $0 / scale })
     }
 
+    /// The least-squares affine map (a homography whose last row is 0 0 1) carrying `source` to
+    /// `target`: what few correspondences bunched on one side of a page can say without
+    /// inventing its perspective.
+    ///
+    /// - Returns: nil when fewer than 3 pairs are given or they are collinear.
+    public static func affineFitting(from source: [Point], to target: [Point]) -> Homography? {
+        guard source.count == target.count, source.count >= 3 else { return nil }
+        guard let (sn, sT) = normalise(source), let (tn, tT) = normalise(target) else { return nil }
+        var ata = [Double](repeating: 0, count: 9)
+        var atx = [Double](repeating: 0, count: 3), aty = [Double](repeating: 0, count: 3)
+        for (s, t) in zip(sn, tn) {
+            let row = [s.x, s.y, 1]
+            for i in 0 ..< 3 {
+                atx[i] += row[i] * t.x
+                aty[i] += row[i] * t.y
+                for j in 0 ..< 3 { ata[i * 3 + j] += row[i] * row[j] }
+            }
+        }
+        guard let x = LinearSystem.solve(ata, atx, size: 3), let y = LinearSystem.solve(ata, aty, size: 3),
+              let tInverse = tT.inverse else { return nil }
+        return tInverse.concatenating(Homography(x + y + [0, 0, 1])).concatenating(sT)
+    }
+
     /// Moves points to their centroid and scales them to a mean distance of √2 from it.
     private static func normalise(_ points: [Point]) -> ([Point], Homography)? {
         let n = Double(points.count)

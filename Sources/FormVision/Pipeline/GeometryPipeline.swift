@@ -29,6 +29,7 @@ public struct GeometryPipeline: Sendable {
     public var detector = MarkerDetector()
     public var borderFinder = PageBorderFinder()
     public var locator: PageLocator
+    public var cornerMarks = CornerMarkFinder()
     public var registration = PageRegistration()
     public var rectifier = Rectifier()
     public var aligner = BoxAligner()
@@ -38,6 +39,8 @@ public struct GeometryPipeline: Sendable {
 
     public init(catalog: TemplateCatalog = .builtIn) {
         locator = PageLocator(catalog: catalog)
+        // Look for the tag families the catalogue prints, and no others (each costs a pass).
+        detector.parameters.families = Array(Set(catalog.templates.flatMap { $0.markers.map(\.family) })).sorted()
     }
 
     /// Runs every stage on an upright RGB photo.
@@ -63,19 +66,24 @@ public struct GeometryPipeline: Sendable {
                 located = Result { () throws(PipelineError) in try locator.locate(markers, pageBorders: borders) }
             }
             var page = try located.get()
+            if page.template.cornerMarks != nil { page = try cornerMarks.place(page, in: gray) }
             var (rectified, fields) = try place(photo, page)
             let unlocated = fields.filter { !$0.located }.count
-            if page.warp != nil || unlocated >= assessor.parameters.unlocatedFieldsForRetake {
+            // A page placed from one tag and corner marks is registered on its print: four
+            // marks fit a plane whatever the sheet does between them.
+            let uncertain = page.markersBent || page.template.cornerMarks != nil
+            if page.warp != nil || uncertain || unlocated >= assessor.parameters.unlocatedFieldsForRetake {
                 let registered = try registration.register(page, in: gray)
                 let second = try place(photo, registered)
                 let (before, after) = (fields.filter(\.located).count, second.fields.filter(\.located).count)
-                if after > before || (after == before && page.markersBent) {
+                if after > before || (after == before && uncertain) {
                     (page, rectified, fields) = (registered, second.rectified, second.fields)
                 }
             }
             let placement = assessor.placementReasons(page, photoWidth: photo.width, photoHeight: photo.height)
             try trace.record("2-rectified") { rectified.image }
             try trace.record("3-boxes") { () throws(ImageError) in try DebugDrawing.boxes(fields, on: rectified.image) }
+            try trace.record("3-template") { () throws(ImageError) in try DebugDrawing.template(over: rectified) }
             let quality = assessor.assess(rectified, fields: fields, boxHeight: placement.boxHeight, placement: placement.reasons,
                                           bent: page.markersBent)
             let cells = extractor.extract(rectified, fields: fields)
@@ -121,6 +129,23 @@ package enum DebugDrawing {
                 // Red: found on its lines; orange: found, weak lines; magenta: not found.
                 let color: [UInt8] = !box.located ? [230, 0, 230] : box.lineStrength > 0.2 ? [230, 0, 0] : [255, 140, 0]
                 try polygon(box.rect.corners, on: &image, thickness: 1, color: color)
+            }
+        }
+        return image
+    }
+
+    /// The template's own drawing in red over the rectified page (faded to gray): where the
+    /// photo's print and the template part, both show.
+    package static func template(over page: RectifiedPage) throws(ImageError) -> Image {
+        let drawing = try PageRenderer().render(page.template, dpi: page.pixelsPerMM * 25.4).grayscale()
+        var image = Image(width: page.gray.width, height: page.gray.height, format: .rgb8)
+        for y in 0 ..< image.height {
+            for x in 0 ..< image.width {
+                let photo = 110 + Double(page.gray[x, y]) * 145 / 255
+                let ink = x < drawing.width && y < drawing.height ? 1 - Double(drawing[x, y]) / 255 : 0
+                image[x, y, 0] = UInt8((photo * (1 - ink) + 230 * ink).rounded())
+                image[x, y, 1] = UInt8((photo * (1 - ink)).rounded())
+                image[x, y, 2] = UInt8((photo * (1 - ink)).rounded())
             }
         }
         return image

@@ -13,6 +13,12 @@ public struct LocatedPage: Sendable {
     public var warp: PageWarp? = nil
     /// True when the markers themselves leave one plane: the sheet is bent.
     public var markersBent = false
+    /// The corner marks found, on a page that prints them (`CornerMarkFinder`); empty otherwise.
+    public var cornerMarks: [CornerMarkFinder.FoundMark] = []
+
+    /// Whether the page prints corner marks that were not found (hidden, cut off): it was
+    /// placed from the others and must be checked against its print.
+    public var isMissingCornerMarks: Bool { cornerMarks.count < (template.cornerMarks?.count ?? 0) }
 
     /// The page's mapping to the photo: the homography and the warp.
     public var mapping: PageMapping { PageMapping(homography: pageToPhoto, warp: warp) }
@@ -91,6 +97,11 @@ public struct PageLocator: Sendable {
         for marker in mine where (byID[marker.id]?.decisionMargin ?? -1) < marker.decisionMargin { byID[marker.id] = marker }
         mine = byID.values.sorted { $0.id < $1.id }
         if mine.count < parameters.minimumMarkers {
+            // A page with one tag and corner marks: the tag places it roughly, the marks
+            // finish the job (`CornerMarkFinder`).
+            if mine.count == 1, template.cornerMarks != nil, let h = Self.homography(template, mine) {
+                return LocatedPage(template: template, pageToPhoto: h, markers: mine, residual: 0)
+            }
             if mine.count == 1, let page = fitWithBorder(template, mine[0], pageBorders) { return page }
             throw .tooFewMarkers(template: template.id, found: mine.count, needed: parameters.minimumMarkers)
         }

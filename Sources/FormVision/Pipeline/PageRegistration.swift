@@ -103,9 +103,9 @@ public struct PageRegistration: Sendable {
             let kept = Self.consistent(matches, level: level, outlier: parameters.outlierDistance)
             guard kept.count >= 3 else { continue }
             var points = kept.map(\.centre), values = kept.map(\.displacement), weights = kept.map { _ in 1.0 }
-            // The markers stay where they were found.
-            for marker in page.template.markers where page.markers.contains(where: { $0.id == marker.id }) {
-                points.append(marker.center)
+            // The markers and corner marks stay where they were found.
+            for anchor in Self.anchors(page) {
+                points.append(anchor)
                 values.append(.zero)
                 weights.append(parameters.markerWeight)
             }
@@ -120,14 +120,17 @@ public struct PageRegistration: Sendable {
     /// Every patch of the template with structure, searched in the rectified page, with the
     /// page's markers as anchors; one displacement each, chosen for smoothness.
     func matches(template: Image, seen: Image, level: Level, page: LocatedPage) throws(ImageError) -> [Match] {
-        var patches: [(centre: Point, peaks: [(Point, Double)])] = []
-        for marker in page.template.markers where page.markers.contains(where: { $0.id == marker.id }) {
-            patches.append((marker.center, [(.zero, 1)]))
-        }
+        var patches: [(centre: Point, peaks: [(Point, Double)])] = Self.anchors(page).map { ($0, [(.zero, 1)]) }
         let candidates = try self.candidates(template: template, seen: seen, level: level, page: page.template)
         patches += candidates
         return Self.grown(patches, anchors: patches.count - candidates.count, reach: 2.5 * level.step,
                           slope: parameters.slope, tolerance: parameters.tolerance, largestJump: parameters.largestJump)
+    }
+
+    /// The page points whose place the photo fixed: the markers and corner marks found, page mm.
+    static func anchors(_ page: LocatedPage) -> [Point] {
+        page.template.markers.filter { marker in page.markers.contains { $0.id == marker.id } }.map(\.center)
+            + page.cornerMarks.map(\.mark.center)
     }
 
     /// Every patch of the template with structure, searched in the rectified page: its peaks.
@@ -159,10 +162,19 @@ public struct PageRegistration: Sendable {
     /// `peakSeparation` apart, best first, at most `candidates` of them, each as an offset in mm
     /// from the patch's own place (refined to sub-pixel by a parabola on each axis) and its score.
     func peaks(_ scores: [Float], width: Int, height: Int, reach: Int, s: Double) -> [(Point, Double)] {
-        let order = scores.indices.filter { Double(scores[$0]) >= parameters.minimumScore }.sorted { scores[$0] > scores[$1] }
-        let separation = parameters.peakSeparation * s
+        Self.peaks(scores, width: width, height: height, reach: reach, s: s, minimumScore: parameters.minimumScore,
+                   candidates: parameters.candidates, separation: parameters.peakSeparation)
+    }
+
+    /// The peaks of a correlation map whose (0, 0) is `reach` pixels up and left of a patch's
+    /// own place, at `s` px/mm: at least `minimumScore`, `separation` mm apart, at most
+    /// `candidates`, best first.
+    static func peaks(_ scores: [Float], width: Int, height: Int, reach: Int, s: Double, minimumScore: Double,
+                      candidates: Int, separation: Double) -> [(Point, Double)] {
+        let order = scores.indices.filter { Double(scores[$0]) >= minimumScore }.sorted { scores[$0] > scores[$1] }
+        let separation = separation * s
         var chosen: [Int] = []
-        for index in order where chosen.count < parameters.candidates {
+        for index in order where chosen.count < candidates {
             let (x, y) = (index % width, index / width)
             let isolated = chosen.allSatisfy { c in
                 let (cx, cy) = (c % width, c / width)

@@ -12,6 +12,8 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
     case tooFewMarkers(template: String, found: Int, needed: Int)
     /// The markers found do not agree on one placement of the page (reprojection error in pixels).
     case inconsistentMarkers(template: String, error: Double)
+    /// The page's tag was found but too few of its printed corner marks (hidden or cut off).
+    case cornerMarksNotFound(template: String, found: Int, needed: Int)
 
     /// A stable snake_case name for the case.
     public var kind: String {
@@ -22,6 +24,7 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
         case .ambiguousPage: "ambiguous_page"
         case .tooFewMarkers: "too_few_markers"
         case .inconsistentMarkers: "inconsistent_markers"
+        case .cornerMarksNotFound: "corner_marks_not_found"
         }
     }
 
@@ -37,6 +40,8 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
             "only \(found) of the markers of \(template) found, \(needed) needed"
         case .inconsistentMarkers(let template, let error):
             "the markers of \(template) do not agree on the page's position (error \(Int(error.rounded())) px)"
+        case .cornerMarksNotFound(let template, let found, let needed):
+            "only \(found) of the corner marks of \(template) found, \(needed) needed: is a corner of the page hidden or cut off?"
         }
     }
 }

@@ -13,11 +13,13 @@ public struct TemplateCatalog: Sendable {
     public static let builtIn = TemplateCatalog(formSets: CHasilKWK.Layout.pairs.map { CHasilKWK.formSet(pairs: $0) })
 
     /// The 2024 presidential form C.HASIL-PPWP, pages 2 and 3, measured from the printed form.
-    /// Not yet in `builtIn`: the locator does not find a page from one tag and corner marks yet,
-    /// so `read` and `locate` would refuse its photos. The `template` commands show it.
+    /// The geometry pipeline locates its pages (one tag and four corner marks,
+    /// `CornerMarkFinder`); it is not in `builtIn`, which the reader uses, until the reader
+    /// handles its writing guides and OMR bubbles.
     public static let ppwp2024 = TemplateCatalog(formSets: [CHasilPPWP.formSet])
 
-    /// Every template this build knows, readable or not: `builtIn` and `ppwp2024`.
+    /// Every template this build knows: `builtIn` and `ppwp2024`. What `locate`,
+    /// `eval-geometry`, `synth` and the `template` commands use.
     public static let all = TemplateCatalog(formSets: builtIn.formSets + ppwp2024.formSets)
 
     /// Every page template of every form set, each once (sets may share a page).

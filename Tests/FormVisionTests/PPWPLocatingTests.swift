@@ -1,0 +1,173 @@
+import Foundation
+import FormVisionTestSupport
+import Testing
+@testable import FormVision
+@testable import FormVisionTraining
+
+/// Locating a C.HASIL-PPWP page from its one tag and four corner marks, on photos of the
+/// template's render made by the photo simulator: any rotation, tilted, bent, with marks hidden.
+@Suite struct PPWPLocatingTests {
+    static let set = try! TemplateCatalog.ppwp2024.formSet(id: "c-hasil-ppwp")
+    static let pipeline = GeometryPipeline(catalog: .ppwp2024)
+
+    /// A photo of a page; `cover` paints paper-coloured patches (page mm) over the page first,
+    /// as a thumb or a torn corner hides what is under it.
+    static func photo(page: Int, rotation: Double, tilt: Double, seed: UInt64, level: PhotoLevel = .scan,
+                      lifts: [PhotoPlan.Lift] = [], cover: [Rect] = []) throws -> (Image, PhotoPlan, FormTemplate) {
+        let template = set.pages.first { $0.page == page }!
+        var g = SeededGenerator(seed: seed)
+        let simulator = PhotoSimulator()
+        var plan = simulator.plan(level: level, pageSize: template.pageSize, megapixels: 3, using: &g)
+        let (homography, lift) = simulator.pose(pageSize: template.pageSize, frame: (plan.width, plan.height), rotation: rotation,
+                                                tilt: tilt, tiltDirection: 0.7, focal: 1.0 * Double(plan.height), fill: 0.85,
+                                                using: &g)
+        plan.pageToPhoto = homography
+        plan.liftVector = lift
+        plan.lifts = lifts
+        simulator.keepInFrame(&plan)
+        let dpi = plan.suggestedDPI
+        var blank = try PageRenderer().render(template, dpi: dpi)
+        let s = PageRenderer.scale(dpi: dpi)
+        for rect in cover {
+            try _Shim.fillPolygon(&blank, rect.scaled(by: s).corners, color: [214, 178, 150])
+        }
+        return (try simulator.render(plan, page: blank, dpi: dpi), plan, template)
+    }
+
+    /// The largest distance of a box corner from the truth, in box heights, over located fields.
+    static func largestError(_ geometry: PageGeometry, _ plan: PhotoPlan, _ template: FormTemplate) throws -> Double {
+        var largest = 0.0
+        for field in geometry.fields where field.located {
+            let printed = try #require(template.field(named: field.name))
+            for (box, rect) in zip(field.boxes, printed.boxes) {
+                let truth = rect.corners.map(plan.project)
+                let height = truth[0].distance(to: truth[3])
+                for (found, true_) in zip(geometry.photoCorners(of: box), truth) {
+                    largest = max(largest, found.distance(to: true_) / height)
+                }
+            }
+        }
+        return largest
+    }
+
+    @Test(arguments: [(2, 0.0, 0.0), (3, 0.3, 0.35), (2, Double.pi / 2 + 0.1, 0.45), (3, Double.pi - 0.2, 0.3), (2, -Double.pi / 2, 0.55)])
+    func aPageIsPlacedFromItsTagAndCornerMarks(page: Int, rotation: Double, tilt: Double) throws {
+        let (photo, plan, template) = try Self.photo(page: page, rotation: rotation, tilt: tilt, seed: 11 + UInt64(page))
+        var trace = PipelineTrace()
+        let geometry = try Self.pipeline.run(photo, trace: &trace)
+        #expect(geometry.template.id == template.id)
+        #expect(geometry.fields.allSatisfy { $0.located }, "\(geometry.fields.filter { !$0.located }.map(\.name))")
+        let error = try Self.largestError(geometry, plan, template)
+        #expect(error < 0.05, "largest box corner error \(error) box heights")
+    }
+
+    /// A curled page: the marks leave the plane, the page gets a warp and registration.
+    @Test func aCurledPageIsFollowed() throws {
+        let lifts: [PhotoPlan.Lift] = [.curl(origin: Point(215 - 45, 165), normal: Point(1, 0), reach: 45, height: 16)]
+        let (photo, plan, template) = try Self.photo(page: 2, rotation: 0.1, tilt: 0.4, seed: 5, lifts: lifts)
+        var trace = PipelineTrace()
+        let geometry = try Self.pipeline.run(photo, trace: &trace)
+        #expect(geometry.rectified.warp != nil)
+        #expect(geometry.fields.allSatisfy { $0.located }, "\(geometry.fields.filter { !$0.located }.map(\.name))")
+        let error = try Self.largestError(geometry, plan, template)
+        #expect(error < 0.1, "largest box corner error \(error) box heights")
+    }
+
+    /// One or two marks hidden: the page is placed from the tag, the other marks and its rules,
+    /// and no field is located off its lines; with three hidden, the photo is refused.
+    @Test(arguments: [[0], [2], [2, 3], [0, 3]])
+    func hiddenCornerMarksAreNeverGuessed(hidden: [Int]) throws {
+        let template = Self.set.pages[0]
+        let marks = try #require(template.cornerMarks)
+        let cover = hidden.map { marks[$0].rect.insetBy(-4) }
+        let (photo, plan, _) = try Self.photo(page: 2, rotation: 0.2, tilt: 0.4, seed: 21, cover: cover)
+        var trace = PipelineTrace()
+        let geometry = try Self.pipeline.run(photo, trace: &trace)
+        #expect(geometry.template.id == template.id)
+        let error = try Self.largestError(geometry, plan, template)
+        #expect(error < 0.25, "a located field is \(error) box heights off")
+        #expect(geometry.fields.filter { $0.located }.count >= 2, "\(geometry.fields.filter { !$0.located }.map(\.name))")
+    }
+
+    @Test func threeHiddenMarksAreARetake() throws {
+        let marks = try #require(Self.set.pages[0].cornerMarks)
+        let cover = [0, 2, 3].map { marks[$0].rect.insetBy(-4) }
+        let (photo, _, _) = try Self.photo(page: 2, rotation: 0.2, tilt: 0.3, seed: 22, cover: cover)
+        var trace = PipelineTrace()
+        #expect(throws: PipelineError.cornerMarksNotFound(template: "c-hasil-ppwp-p2", found: 1, needed: 2)) {
+            try Self.pipeline.run(photo, trace: &trace)
+        }
+    }
+
+    /// The mark pattern's touch point is its centre: matched against a render of the page at
+    /// the same scale, each mark is found where the template prints it, to a tenth of a mm.
+    @Test func cornerMarksAreFoundWhereTheyArePrinted() throws {
+        let template = Self.set.pages[1]
+        let finder = CornerMarkFinder()
+        let s = finder.parameters.pixelsPerMM
+        let gray = try PageRenderer().render(template, dpi: s * 25.4 * 2).grayscale()
+        // Page mm to pixels of that render, shifted and turned a little so that the fit has work.
+        let truth = Homography.scale(2 * s, 2 * s)
+        let rough = Homography.translation(3, -2).concatenating(truth).concatenating(Homography([1, 0.01, 0, -0.01, 1, 0, 0, 0, 1]))
+        for mark in try #require(template.cornerMarks) {
+            let found = try #require(try finder.find(mark, near: rough, reach: 10, patterns: [CornerMarkFinder.pattern(
+                square: mark.square, margin: finder.parameters.margin, pixelsPerMM: s)], minimumScore: finder.parameters.minimumScore,
+                in: gray))
+            let expected = try #require(truth.apply(mark.center))
+            #expect(found.point.distance(to: expected) < 0.1 * 2 * s, "\(mark.center): \(found.point) vs \(expected)")
+            #expect(found.score > 0.9)
+        }
+    }
+}
+
+/// The dotted writing guide printed in every PPWP page 2 box is not ink: a box with only its
+/// guide gives an empty cell, and a pen stroke across the guide keeps its ink.
+@Suite struct WritingGuideTests {
+    /// A photo of page 2 with a dark vertical stroke, a written 1, down the middle of the tens
+    /// box of pair 2, over the guide's middle bar.
+    static func photo(level: PhotoLevel, seed: UInt64, megapixels: Double) throws -> Image {
+        let template = PPWPLocatingTests.set.pages[0]
+        var g = SeededGenerator(seed: seed)
+        let simulator = PhotoSimulator()
+        var plan = simulator.plan(level: level, pageSize: template.pageSize, megapixels: megapixels, using: &g)
+        let (homography, lift) = simulator.pose(pageSize: template.pageSize, frame: (plan.width, plan.height), rotation: 0.1,
+                                                tilt: 0.3, tiltDirection: 0.7, focal: 1.0 * Double(plan.height), fill: 0.85, using: &g)
+        plan.pageToPhoto = homography
+        plan.liftVector = lift
+        simulator.keepInFrame(&plan)
+        let dpi = plan.suggestedDPI
+        var page = try PageRenderer().render(template, dpi: dpi)
+        let s = PageRenderer.scale(dpi: dpi)
+        let box = template.fields[1].boxes[1]
+        try _Shim.drawLine(&page, from: Point(box.center.x, box.minY + 1) * s, to: Point(box.center.x, box.maxY - 1) * s,
+                           thickness: 0.5 * s, color: [30, 40, 120])
+        return try simulator.render(plan, page: page, dpi: dpi)
+    }
+
+    /// At 12 MP a guide's dots are sharp enough to pass for ink; at 3 MP a phone's blur
+    /// already fades them.
+    @Test(arguments: [(PhotoLevel.scan, UInt64(33), 12.0), (.phone, 31, 12), (.hard, 32, 3)])
+    func aGuideAloneIsNotInk(level: PhotoLevel, seed: UInt64, megapixels: Double) throws {
+        let photo = try Self.photo(level: level, seed: seed, megapixels: megapixels)
+        var trace = PipelineTrace()
+        let geometry = try PPWPLocatingTests.pipeline.run(photo, trace: &trace)
+        for (f, field) in geometry.fields.enumerated() {
+            for (b, cell) in geometry.cells[f].enumerated() {
+                if f == 1 && b == 1 {
+                    let bounds = try #require(cell.statistics.bounds, "the stroke over the guide was lost")
+                    #expect(bounds.height > 0.7, "the stroke kept only \(bounds.height) of the box's height")
+                } else {
+                    // The classifier sees the cell's pixels: none may carry the guide's dots.
+                    #expect(cell.statistics.inkFraction < 0.002 && cell.pixels.max()! < 32,
+                            "\(field.name) box \(b): guide read as ink \(cell.statistics.inkFraction), \(cell.pixels.max()!)")
+                }
+            }
+        }
+        // Without the guide's removal the same boxes hold ink: the check above can fail.
+        var plain = PPWPLocatingTests.pipeline
+        plain.extractor.parameters.guideInk = 0
+        let unguided = try plain.run(photo, trace: &trace)
+        let inked = unguided.cells.flatMap { $0 }.filter { $0.pixels.max()! >= 32 }.count
+        if megapixels >= 12 { #expect(inked >= 2, "only \(inked) boxes show their guide as ink without its removal") }
+    }
+}
