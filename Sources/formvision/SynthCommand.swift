@@ -88,7 +88,7 @@ struct SynthCommand: ParsableCommand {
         }
         let plan: CorpusPlan
         let levels = try levels()
-        do throws(TemplateError) { plan = try CorpusPlan(id: template, seed: seed, levels: levels) } catch {
+        do throws(TemplateError) { plan = try CorpusPlan(id: template, catalog: .all, seed: seed, levels: levels) } catch {
             throw CLIFailure(error.description)
         }
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)

@@ -6,9 +6,9 @@ import Testing
 
 @Suite struct StationTests {
     /// Every generated station satisfies every relation of its form set, page and cross-page.
-    @Test(arguments: TemplateCatalog.builtIn.formSets.map(\.id))
+    @Test(arguments: TemplateCatalog.all.formSets.map(\.id))
     func stationsSatisfyEveryRelation(id: String) throws {
-        let set = try TemplateCatalog.builtIn.formSet(id: id)
+        let set = try TemplateCatalog.all.formSet(id: id)
         let names = Set(set.allFields.map(\.name))
         for seed in 0 ..< 300 as Range<UInt64> {
             var g = SeededGenerator(seed: seed)
@@ -26,9 +26,9 @@ import Testing
 
     @Test func unsupportedFamily() throws {
         var set = try TemplateCatalog.builtIn.formSet(id: "c-hasil-kwk-2")
-        set.pages[0].family = "c-hasil-ppwp"
+        set.pages[0].family = "c-hasil-dpr"
         var g = SeededGenerator(seed: 1)
-        #expect(throws: StationGenerator.Failure.unsupportedFamily("c-hasil-ppwp")) {
+        #expect(throws: StationGenerator.Failure.unsupportedFamily("c-hasil-dpr")) {
             try StationGenerator().values(for: set, using: &g)
         }
     }

@@ -41,7 +41,7 @@ public struct StationGenerator: Sendable {
 
     /// Why a station could not be generated.
     public enum Failure: Error, Equatable, Sendable, CustomStringConvertible {
-        /// The generator knows the numbers of the C.Hasil-KWK family only.
+        /// The generator knows the numbers of the C.Hasil-KWK and C.HASIL-PPWP families only.
         case unsupportedFamily(String)
 
         public var description: String {
@@ -54,9 +54,45 @@ public struct StationGenerator: Sendable {
     /// The true value of every field of the form set.
     public func values(for formSet: FormSet, using generator: inout SeededGenerator) throws(Failure) -> [String: Int] {
         let family = formSet.pages.first?.family ?? ""
-        guard family == CHasilKWK.family else { throw .unsupportedFamily(family) }
         let pairs = formSet.allFields.filter { $0.name.hasPrefix("votes_pair_") }.count
-        return kwk(pairs: pairs, using: &generator)
+        switch family {
+        case CHasilKWK.family: return kwk(pairs: pairs, using: &generator)
+        case CHasilPPWP.family: return ppwp(pairs: pairs, using: &generator)
+        default: throw .unsupportedFamily(family)
+        }
+    }
+
+    /// The presidential election of 14 February 2024: at most 300 voters on a TPS roll
+    /// (DOMAIN.md), the same turnout and invalid share as above; the date the count was signed.
+    private func ppwp(pairs: Int, using g: inout SeededGenerator) -> [String: Int] {
+        let p = parameters
+        let roll = Int.random(in: 40 ... 300, using: &g)
+        let voted = Int((Double(roll) * g.uniform(p.turnoutRange)).rounded())
+        let invalid = min(voted, Int((Double(voted) * g.uniform(p.invalidShareRange)).rounded()))
+        var v = votes(valid: voted - invalid, pairs: pairs, using: &g)
+        v["votes_invalid"] = invalid
+        v["votes_total"] = voted
+        v["date_day"] = Int.random(in: 14 ... 15, using: &g)
+        v["date_month"] = 2
+        v["date_year"] = 2024
+        return v
+    }
+
+    /// The valid votes shared among the pairs by random weights.
+    private func votes(valid: Int, pairs: Int, using g: inout SeededGenerator) -> [String: Int] {
+        let weights = (0 ..< pairs).map { _ in pow(g.uniform(0.05 ... 1), 1.5) }
+        let total = weights.reduce(0, +)
+        var shares = weights.map { Int((Double(valid) * $0 / total).rounded(.down)) }
+        var remainder = valid - shares.reduce(0, +)
+        var index = 0
+        while remainder > 0 {
+            shares[index % pairs] += 1
+            remainder -= 1
+            index += 1
+        }
+        var v = ["votes_valid": valid]
+        for (pair, share) in shares.enumerated() { v["votes_pair_\(pair + 1)"] = share }
+        return v
     }
 
     private func kwk(pairs: Int, using g: inout SeededGenerator) -> [String: Int] {
@@ -109,21 +145,9 @@ public struct StationGenerator: Sendable {
         v["disabled_registered"] = disabled
         v["disabled_voted"] = min(disabled, voted, Int((Double(disabled) * turnout).rounded()))
 
-        // Votes: invalid first, the valid ones shared among the pairs by random weights.
+        // Votes: invalid first, the valid ones shared among the pairs.
         let invalid = min(voted, Int((Double(voted) * g.uniform(p.invalidShareRange)).rounded()))
-        let valid = voted - invalid
-        let weights = (0 ..< pairs).map { _ in pow(g.uniform(0.05 ... 1), 1.5) }
-        let total = weights.reduce(0, +)
-        var shares = weights.map { Int((Double(valid) * $0 / total).rounded(.down)) }
-        var remainder = valid - shares.reduce(0, +)
-        var index = 0
-        while remainder > 0 {
-            shares[index % pairs] += 1
-            remainder -= 1
-            index += 1
-        }
-        for (pair, share) in shares.enumerated() { v["votes_pair_\(pair + 1)"] = share }
-        v["votes_valid"] = valid
+        v.merge(votes(valid: voted - invalid, pairs: pairs, using: &g)) { $1 }
         v["votes_invalid"] = invalid
         v["votes_total"] = voted
         return v
