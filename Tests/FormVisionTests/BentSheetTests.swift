@@ -62,10 +62,12 @@ import Testing
         return (try simulator.render(plan, page: blank, dpi: dpi), plan, template)
     }
 
-    /// Largest distance of a located box corner from the truth, in box heights.
-    static func largestError(_ geometry: PageGeometry, _ plan: PhotoPlan, _ template: FormTemplate) throws -> Double {
+    /// Largest distance of a located box corner from the truth, in box heights; over the
+    /// fields found on their lines only, with `locatedOnly`.
+    static func largestError(_ geometry: PageGeometry, _ plan: PhotoPlan, _ template: FormTemplate,
+                             locatedOnly: Bool = false) throws -> Double {
         var largest = 0.0
-        for field in geometry.fields {
+        for field in geometry.fields where field.located || !locatedOnly {
             let printed = try #require(template.field(named: field.name))
             for (box, rect) in zip(field.boxes, printed.boxes) {
                 let truth = rect.corners.map(plan.project)

@@ -10,14 +10,15 @@ import Testing
     static let set = try! TemplateCatalog.ppwp2024.formSet(id: "c-hasil-ppwp")
     static let pipeline = GeometryPipeline(catalog: .ppwp2024)
 
-    /// A photo of a page; `cover` paints paper-coloured patches (page mm) over the page first,
-    /// as a thumb or a torn corner hides what is under it.
+    /// A photo of a page; `cover` paints skin-coloured patches (page mm) over the page first,
+    /// as a thumb hides what is under it, and `strokes` draws dark blue pen strokes 0.5 mm wide.
     static func photo(page: Int, rotation: Double, tilt: Double, seed: UInt64, level: PhotoLevel = .scan,
-                      lifts: [PhotoPlan.Lift] = [], cover: [Rect] = []) throws -> (Image, PhotoPlan, FormTemplate) {
+                      megapixels: Double = 3, lifts: [PhotoPlan.Lift] = [], cover: [Rect] = [],
+                      strokes: [(Point, Point)] = []) throws -> (Image, PhotoPlan, FormTemplate) {
         let template = set.pages.first { $0.page == page }!
         var g = SeededGenerator(seed: seed)
         let simulator = PhotoSimulator()
-        var plan = simulator.plan(level: level, pageSize: template.pageSize, megapixels: 3, using: &g)
+        var plan = simulator.plan(level: level, pageSize: template.pageSize, megapixels: megapixels, using: &g)
         let (homography, lift) = simulator.pose(pageSize: template.pageSize, frame: (plan.width, plan.height), rotation: rotation,
                                                 tilt: tilt, tiltDirection: 0.7, focal: 1.0 * Double(plan.height), fill: 0.85,
                                                 using: &g)
@@ -31,23 +32,13 @@ import Testing
         for rect in cover {
             try _Shim.fillPolygon(&blank, rect.scaled(by: s).corners, color: [214, 178, 150])
         }
+        for (a, b) in strokes { try _Shim.drawLine(&blank, from: a * s, to: b * s, thickness: 0.5 * s, color: [30, 40, 120]) }
         return (try simulator.render(plan, page: blank, dpi: dpi), plan, template)
     }
 
     /// The largest distance of a box corner from the truth, in box heights, over located fields.
     static func largestError(_ geometry: PageGeometry, _ plan: PhotoPlan, _ template: FormTemplate) throws -> Double {
-        var largest = 0.0
-        for field in geometry.fields where field.located {
-            let printed = try #require(template.field(named: field.name))
-            for (box, rect) in zip(field.boxes, printed.boxes) {
-                let truth = rect.corners.map(plan.project)
-                let height = truth[0].distance(to: truth[3])
-                for (found, true_) in zip(geometry.photoCorners(of: box), truth) {
-                    largest = max(largest, found.distance(to: true_) / height)
-                }
-            }
-        }
-        return largest
+        try KnownBendTests.largestError(geometry, plan, template, locatedOnly: true)
     }
 
     @Test(arguments: [(2, 0.0, 0.0), (3, 0.3, 0.35), (2, Double.pi / 2 + 0.1, 0.45), (3, Double.pi - 0.2, 0.3), (2, -Double.pi / 2, 0.55)])
@@ -126,22 +117,9 @@ import Testing
     /// A photo of page 2 with a dark vertical stroke, a written 1, down the middle of the tens
     /// box of pair 2, over the guide's middle bar.
     static func photo(level: PhotoLevel, seed: UInt64, megapixels: Double) throws -> Image {
-        let template = PPWPLocatingTests.set.pages[0]
-        var g = SeededGenerator(seed: seed)
-        let simulator = PhotoSimulator()
-        var plan = simulator.plan(level: level, pageSize: template.pageSize, megapixels: megapixels, using: &g)
-        let (homography, lift) = simulator.pose(pageSize: template.pageSize, frame: (plan.width, plan.height), rotation: 0.1,
-                                                tilt: 0.3, tiltDirection: 0.7, focal: 1.0 * Double(plan.height), fill: 0.85, using: &g)
-        plan.pageToPhoto = homography
-        plan.liftVector = lift
-        simulator.keepInFrame(&plan)
-        let dpi = plan.suggestedDPI
-        var page = try PageRenderer().render(template, dpi: dpi)
-        let s = PageRenderer.scale(dpi: dpi)
-        let box = template.fields[1].boxes[1]
-        try _Shim.drawLine(&page, from: Point(box.center.x, box.minY + 1) * s, to: Point(box.center.x, box.maxY - 1) * s,
-                           thickness: 0.5 * s, color: [30, 40, 120])
-        return try simulator.render(plan, page: page, dpi: dpi)
+        let box = PPWPLocatingTests.set.pages[0].fields[1].boxes[1]
+        return try PPWPLocatingTests.photo(page: 2, rotation: 0.1, tilt: 0.3, seed: seed, level: level, megapixels: megapixels,
+                                           strokes: [(Point(box.center.x, box.minY + 1), Point(box.center.x, box.maxY - 1))]).0
     }
 
     /// At 12 MP a guide's dots are sharp enough to pass for ink; at 3 MP a phone's blur
@@ -169,5 +147,73 @@ import Testing
         let unguided = try plain.run(photo, trace: &trace)
         let inked = unguided.cells.flatMap { $0 }.filter { $0.pixels.max()! >= 32 }.count
         if megapixels >= 12 { #expect(inked >= 2, "only \(inked) boxes show their guide as ink without its removal") }
+    }
+}
+
+/// OMR bubbles read as probabilities over 0–9 and none: blackened in full or in part, two
+/// blackened, none, one crossed out.
+@Suite struct BubbleReadingTests {
+    /// What an officer did to one bubble.
+    enum Fill { case full, part, crossed }
+
+    /// Page 2 with these bubbles marked: (field, column, digit, how).
+    static func photo(_ marks: [(Int, Int, Int, Fill)], level: PhotoLevel, seed: UInt64, megapixels: Double) throws -> Image {
+        let template = PPWPLocatingTests.set.pages[0]
+        var g = SeededGenerator(seed: seed)
+        let simulator = PhotoSimulator()
+        var plan = simulator.plan(level: level, pageSize: template.pageSize, megapixels: megapixels, using: &g)
+        let (homography, lift) = simulator.pose(pageSize: template.pageSize, frame: (plan.width, plan.height), rotation: -0.15,
+                                                tilt: 0.35, tiltDirection: 2.0, focal: 1.0 * Double(plan.height), fill: 0.85, using: &g)
+        plan.pageToPhoto = homography
+        plan.liftVector = lift
+        simulator.keepInFrame(&plan)
+        let dpi = plan.suggestedDPI
+        var page = try PageRenderer().render(template, dpi: dpi)
+        let s = PageRenderer.scale(dpi: dpi)
+        let pen: [UInt8] = [35, 38, 70]
+        for (f, c, digit, how) in marks {
+            let column = try #require(template.fields[f].bubbles?[c])
+            let centre = column.centers[digit], r = column.radius * 1.05
+            switch how {
+            case .full, .part:
+                // A part fill leaves the upper third of the bubble white.
+                let angles = how == .full ? Array(stride(from: 0.0, through: 2 * .pi, by: .pi / 24))
+                    : Array(stride(from: -0.2, through: .pi + 0.2, by: .pi / 24))
+                try _Shim.fillPolygon(&page, angles.map { (centre + Point(cos($0), sin($0)) * r) * s }, color: pen)
+            case .crossed:
+                for (a, b) in [(Point(-1, -1), Point(1, 1)), (Point(1, -1), Point(-1, 1))] {
+                    try _Shim.drawLine(&page, from: (centre + a * (0.8 * r)) * s, to: (centre + b * (0.8 * r)) * s,
+                                       thickness: 0.35 * s, color: pen)
+                }
+            }
+        }
+        return try simulator.render(plan, page: page, dpi: dpi)
+    }
+
+    @Test(arguments: [(PhotoLevel.scan, UInt64(41), 6.0), (.phone, 42, 8), (.hard, 43, 3)])
+    func bubblesAreReadAsProbabilities(level: PhotoLevel, seed: UInt64, megapixels: Double) throws {
+        let marks: [(Int, Int, Int, Fill)] = [
+            (0, 0, 1, .full), (0, 1, 2, .full), (0, 2, 3, .part),
+            (1, 1, 4, .full), (1, 1, 7, .full), (1, 2, 0, .full), (1, 2, 5, .crossed),
+        ]
+        let photo = try Self.photo(marks, level: level, seed: seed, megapixels: megapixels)
+        var trace = PipelineTrace()
+        let geometry = try PPWPLocatingTests.pipeline.run(photo, trace: &trace)
+        let columns = geometry.bubbles
+        try #require(columns.count == 3 && columns.allSatisfy { $0.count == 3 }, "\(columns.map(\.count))")
+        func p(_ f: Int, _ c: Int, _ k: Int) -> Double { columns[f][c].probabilities[k] }
+        // Blackened in full, and two thirds: the digit.
+        #expect(columns[0][0].likeliest == 1 && p(0, 0, 1) > 0.95, "\(columns[0][0].fills)")
+        #expect(columns[0][1].likeliest == 2 && p(0, 1, 2) > 0.95, "\(columns[0][1].fills)")
+        #expect(columns[0][2].likeliest == 3 && p(0, 2, 3) > 0.8, "\(columns[0][2].fills)")
+        // None blackened: none, surely.
+        for (f, c) in [(1, 0), (2, 0), (2, 1), (2, 2)] {
+            #expect(columns[f][c].likeliest == nil && p(f, c, 10) > 0.95, "\(f) \(c): \(columns[f][c].fills)")
+        }
+        // Two blackened: neither is sure, and they are the two likeliest.
+        let two = columns[1][1].probabilities
+        #expect(two.max()! < 0.7 && two[4] + two[7] > 0.9, "\(columns[1][1].fills)")
+        // One blackened, another crossed out: the blackened one, well ahead.
+        #expect(columns[1][2].likeliest == 0 && p(1, 2, 0) > 4 * p(1, 2, 5), "\(columns[1][2].fills)")
     }
 }

@@ -10,6 +10,9 @@ public struct PageGeometry: Sendable {
     public var fields: [LocatedField]
     /// Every box's cell, field by field, ready for the classifier.
     public var cells: [[CellImage]]
+    /// Every field's OMR bubble columns as read, field by field (empty for a field without
+    /// bubbles, or one not found on its lines).
+    public var bubbles: [[BubbleReader.Column]] = []
     public var quality: QualityReport
 
     /// A located box's corners in photo pixels, in page order.
@@ -36,6 +39,7 @@ public struct GeometryPipeline: Sendable {
     public var verifier = BoxVerifier()
     public var assessor = QualityAssessor()
     public var extractor = CellExtractor()
+    public var bubbleReader = BubbleReader()
 
     public init(catalog: TemplateCatalog = .builtIn) {
         locator = PageLocator(catalog: catalog)
@@ -88,8 +92,9 @@ public struct GeometryPipeline: Sendable {
                                           bent: page.markersBent)
             let cells = extractor.extract(rectified, fields: fields)
             try trace.record("4-cells") { DebugDrawing.mosaic(cells) }
+            let bubbles = fields.map { $0.located ? bubbleReader.read($0, on: rectified) : [] }
             return PageGeometry(template: page.template, pageCorners: page.pageCorners, markers: page.markers,
-                                rectified: rectified, fields: fields, cells: cells, quality: quality)
+                                rectified: rectified, fields: fields, cells: cells, bubbles: bubbles, quality: quality)
         } catch let error as PipelineError {
             throw error
         } catch let error as ImageError {
