@@ -97,7 +97,8 @@ struct TemplateCommand: ParsableCommand {
             abstract: "Print every field's box rectangles, in pixels of a render at --dpi, as JSON.",
             discussion: """
                 Keys: template, dpi, width, height (the render's size in pixels), markers [{family, id, \
-                center {x, y}, size}], fields [{name, label, boxes [{x, y, width, height}]}]. Pixel \
+                center {x, y}, size}], corner_marks [{center, square}] (when printed), fields [{name, label, \
+                boxes [{x, y, width, height}], bubbles [{centers, radius}] (one column per box, when printed)}]. Pixel \
                 coordinates put the page's top-left corner at (0, 0); a pixel's centre is at +0.5.
                 """
         )
@@ -131,6 +132,18 @@ struct TemplateLayout: Encodable {
         var name: String
         var label: String
         var boxes: [Rect]
+        /// One column per box, digit 0 first, when the form prints bubbles (absent otherwise).
+        var bubbles: [Bubbles]?
+    }
+
+    struct Bubbles: Encodable {
+        var centers: [Point]
+        var radius: Double
+    }
+
+    struct CornerMark: Encodable {
+        var center: Point
+        var square: Double
     }
 
     var template: String
@@ -138,6 +151,7 @@ struct TemplateLayout: Encodable {
     var width: Int
     var height: Int
     var markers: [Marker]
+    var cornerMarks: [CornerMark]?
     var fields: [Field]
 
     init(template: FormTemplate, dpi: Double) {
@@ -148,6 +162,10 @@ struct TemplateLayout: Encodable {
         width = size.width
         height = size.height
         markers = template.markers.map { Marker(family: $0.family, id: $0.id, center: $0.center * s, size: $0.size * s) }
-        fields = template.fields.map { Field(name: $0.name, label: $0.label, boxes: $0.boxes.map { $0.scaled(by: s) }) }
+        cornerMarks = template.cornerMarks?.map { CornerMark(center: $0.center * s, square: $0.square * s) }
+        fields = template.fields.map { field in
+            Field(name: field.name, label: field.label, boxes: field.boxes.map { $0.scaled(by: s) },
+                  bubbles: field.bubbles?.map { Bubbles(centers: $0.centers.map { $0 * s }, radius: $0.radius * s) })
+        }
     }
 }

@@ -133,6 +133,24 @@ struct CLI {
         #expect(abs(first["height"]! - template.fields[0].boxes[0].height * 10) < 1e-6)
     }
 
+    /// The PPWP pages' layout also gives the bubbles and corner marks, in the same pixels.
+    @Test func layoutGivesBubblesAndCornerMarks() throws {
+        let result = try CLI.run(["template", "layout", "--template", "c-hasil-ppwp-p2", "--dpi", "254"])
+        #expect(result.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let template = try TemplateCatalog.all.template(id: "c-hasil-ppwp-p2")
+        #expect((object["corner_marks"] as? [Any])?.count == 4)
+        let fields = try #require(object["fields"] as? [[String: Any]])
+        let columns = try #require(fields[0]["bubbles"] as? [[String: Any]])
+        #expect(columns.count == 3)
+        let centre = try #require((columns[2]["centers"] as? [[String: Double]])?[9])
+        let printed = try #require(template.fields[0].bubbles?[2].centers[9])
+        #expect(abs(centre["x"]! - printed.x * 10) < 1e-6 && abs(centre["y"]! - printed.y * 10) < 1e-6)
+        // C.Hasil-KWK prints neither: the keys are absent.
+        let kwk = try CLI.run(["template", "layout", "--template", "c-hasil-kwk-p1"])
+        #expect(!kwk.stdout.contains("bubbles") && !kwk.stdout.contains("corner_marks"))
+    }
+
     @Test func renderWritesThePage() throws {
         let directory = try Fixtures.temporaryDirectory()
         let path = directory.appendingPathComponent("blank.png").path
