@@ -120,7 +120,7 @@ public struct CellExtractor: Sendable {
         let inner = box.insetBy(parameters.inset * ppm)
         let paper = paperColor(in: box.insetBy(-ppm), of: page.image)
         // The writing guide printed in this box, canonical pixels.
-        let guide = page.template.field(named: field)?.guide.map { Self.guideSegments($0, in: box, pixelsPerMM: ppm) } ?? []
+        let guide = page.template.field(named: field)?.guide?.segments(in: box, scale: ppm) ?? []
         guard parameters.overflowReach > 0 else {
             // The box's inside only, its edges cleaned of line leftovers and neighbours' strokes.
             let (x0, y0, w, h) = Self.pixels(of: inner, in: page.image)
@@ -206,19 +206,6 @@ public struct CellExtractor: Sendable {
         clearEdgeFragments(&coverage, width: w, height: h)
         let (pixels, statistics) = normalisedCell(coverage, colour: colour, width: w, height: h)
         return CellImage(field: field, index: index, pixels: pixels, statistics: statistics)
-    }
-
-    /// The dotted lines of a writing guide in a box (canonical pixels): the outline and the
-    /// middle bar of a seven-segment 8, `inset` inside the box.
-    static func guideSegments(_ guide: FormTemplate.Guide, in box: Rect, pixelsPerMM s: Double) -> [(Point, Point)] {
-        let r = Rect(x: box.minX + guide.inset.x * s, y: box.minY + guide.inset.y * s,
-                     width: box.width - 2 * guide.inset.x * s, height: box.height - 2 * guide.inset.y * s)
-        let middle = r.minY + r.height / 2
-        return [
-            (Point(r.minX, r.minY), Point(r.maxX, r.minY)), (Point(r.minX, middle), Point(r.maxX, middle)),
-            (Point(r.minX, r.maxY), Point(r.maxX, r.maxY)), (Point(r.minX, r.minY), Point(r.minX, r.maxY)),
-            (Point(r.maxX, r.minY), Point(r.maxX, r.maxY)),
-        ]
     }
 
     /// Clears the faint print of a writing guide: coverage below `guideInk` within `band`

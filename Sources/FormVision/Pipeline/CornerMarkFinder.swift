@@ -78,9 +78,11 @@ public struct CornerMarkFinder: Sendable {
     /// - Parameters:
     ///   - page: The page as its one tag places it (`PageLocator`).
     ///   - gray: The photo, gray.
+    ///   - locator: The locator's settings, for when the marks leave the plane (as for markers).
     /// - Throws: `PipelineError.cornerMarksNotFound` with fewer than `minimumMarks` marks,
     ///   `inconsistentMarkers` when tag and marks do not make one page (a mirrored sheet).
-    public func place(_ page: LocatedPage, in gray: Image) throws(PipelineError) -> LocatedPage {
+    public func place(_ page: LocatedPage, in gray: Image,
+                      locator: PageLocator.Parameters = PageLocator.Parameters()) throws(PipelineError) -> LocatedPage {
         let template = page.template
         let marks = template.cornerMarks ?? []
         guard !marks.isEmpty else { return page }
@@ -138,14 +140,13 @@ public struct CornerMarkFinder: Sendable {
         placed.pageToPhoto = fit
         placed.cornerMarks = found
         placed.residual = Self.rms(source, target, fit)
-        if found.count == marks.count { bendIfNeeded(&placed, source: source, target: target) }
+        if found.count == marks.count { bendIfNeeded(&placed, source: source, target: target, locator: locator) }
         return placed
     }
 
     /// Gives the page the warp through tag and mark points when the plane leaves one of them
     /// further off than `PageLocator`'s `maximumResidualFraction` of the tag's side.
-    func bendIfNeeded(_ page: inout LocatedPage, source: [Point], target: [Point]) {
-        let locator = PageLocator.Parameters()
+    func bendIfNeeded(_ page: inout LocatedPage, source: [Point], target: [Point], locator: PageLocator.Parameters) {
         guard let photoToPage = page.pageToPhoto.inverse, let tag = page.template.markers.first else { return }
         let offsets = zip(source, target).map { (photoToPage.apply($1) ?? Point(.infinity, .infinity)) - $0 }
         let worst = offsets.map(\.length).max() ?? 0

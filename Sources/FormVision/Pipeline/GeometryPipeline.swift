@@ -70,7 +70,7 @@ public struct GeometryPipeline: Sendable {
                 located = Result { () throws(PipelineError) in try locator.locate(markers, pageBorders: borders) }
             }
             var page = try located.get()
-            if page.template.cornerMarks != nil { page = try cornerMarks.place(page, in: gray) }
+            if page.template.cornerMarks != nil { page = try cornerMarks.place(page, in: gray, locator: locator.parameters) }
             var (rectified, fields) = try place(photo, page)
             let unlocated = fields.filter { !$0.located }.count
             // A page placed from one tag and corner marks is registered on its print: four

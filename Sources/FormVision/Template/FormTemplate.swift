@@ -105,6 +105,19 @@ public struct FormTemplate: Sendable, Equatable, Codable {
             self.kind = kind
             self.inset = inset
         }
+
+        /// The guide's dotted lines in a box: the outline and middle bar of an 8. The box may be
+        /// in any unit; `scale` is that unit's size in mm (pixels per mm for a box in pixels).
+        public func segments(in box: Rect, scale: Double = 1) -> [(Point, Point)] {
+            let r = Rect(x: box.minX + inset.x * scale, y: box.minY + inset.y * scale,
+                         width: box.width - 2 * inset.x * scale, height: box.height - 2 * inset.y * scale)
+            let middle = r.minY + r.height / 2
+            return [
+                (Point(r.minX, r.minY), Point(r.maxX, r.minY)), (Point(r.minX, middle), Point(r.maxX, middle)),
+                (Point(r.minX, r.maxY), Point(r.maxX, r.maxY)), (Point(r.minX, r.minY), Point(r.minX, r.maxY)),
+                (Point(r.maxX, r.minY), Point(r.maxX, r.maxY)),
+            ]
+        }
     }
 
     /// A width and a height, in mm.

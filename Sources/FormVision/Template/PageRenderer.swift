@@ -93,14 +93,7 @@ public struct PageRenderer: Sendable {
     /// A dotted seven-segment 8 (two stacked rectangles) inside a box, in the faint gray of
     /// `guideGray`, one dot every `guideDotSpacing` mm.
     func drawGuide(_ guide: FormTemplate.Guide, in box: Rect, on image: inout Image, scale s: Double) throws(ImageError) {
-        let r = Rect(x: box.x + guide.inset.x, y: box.y + guide.inset.y, width: box.width - 2 * guide.inset.x,
-                     height: box.height - 2 * guide.inset.y)
-        let middle = r.minY + r.height / 2
-        let segments: [(Point, Point)] = [
-            (Point(r.minX, r.minY), Point(r.maxX, r.minY)), (Point(r.minX, middle), Point(r.maxX, middle)),
-            (Point(r.minX, r.maxY), Point(r.maxX, r.maxY)), (Point(r.minX, r.minY), Point(r.minX, r.maxY)),
-            (Point(r.maxX, r.minY), Point(r.maxX, r.maxY)),
-        ]
+        let segments = guide.segments(in: box)
         let gray = [UInt8](repeating: parameters.guideGray, count: 3)
         let dot = max(1, parameters.guideDotSize * s)
         for (a, b) in segments {
