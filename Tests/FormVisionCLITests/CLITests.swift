@@ -247,7 +247,7 @@ struct CLI {
         #expect((failed["error"] as? [String: String])?["kind"] == "markers_not_found")
         #expect(result.stderr.split(separator: "\n").count == 1)
         let written = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-        for stage in ["1-markers", "2-rectified", "3-boxes", "4-cells"] {
+        for stage in ["1-markers", "2-rectified", "3-boxes", "3-template", "4-cells"] {
             #expect(written.contains("c-hasil-kwk-2-p2-scan-0007-\(stage).png"))
         }
     }

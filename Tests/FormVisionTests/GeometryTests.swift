@@ -223,7 +223,7 @@ import Testing
         #expect(off.images.isEmpty)
         var on = PipelineTrace(enabled: true)
         _ = try GeometryPipeline().run(photo, trace: &on)
-        #expect(on.images.map(\.name) == ["1-markers", "2-rectified", "3-boxes", "4-cells"])
+        #expect(on.images.map(\.name) == ["1-markers", "2-rectified", "3-boxes", "3-template", "4-cells"])
     }
 }
 
