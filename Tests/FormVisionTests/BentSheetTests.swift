@@ -47,19 +47,9 @@ import Testing
     /// with a tilt, the paper lifted as `lifts` say, and the plan that made it.
     static func photo(page: Int, lifts: [PhotoPlan.Lift], tilt: Double = 0.35) throws -> (Image, PhotoPlan, FormTemplate) {
         let template = set.pages[page - 1]
-        var g = SeededGenerator(seed: 99)
-        let simulator = PhotoSimulator()
-        var plan = simulator.plan(level: .scan, pageSize: template.pageSize, megapixels: 2.5, using: &g)
-        let (homography, lift) = simulator.pose(pageSize: template.pageSize, frame: (plan.width, plan.height), rotation: 0.05,
-                                                tilt: tilt, tiltDirection: 0.3, focal: 1.0 * Double(plan.height), fill: 0.8,
-                                                using: &g)
-        plan.pageToPhoto = homography
-        plan.liftVector = lift
-        plan.lifts = lifts
-        simulator.keepInFrame(&plan)
-        let dpi = plan.suggestedDPI
-        let blank = try PageRenderer().render(template, dpi: dpi)
-        return (try simulator.render(plan, page: blank, dpi: dpi), plan, template)
+        let (photo, plan) = try SimulatedPhoto.make(template, level: .scan, seed: 99, megapixels: 2.5, rotation: 0.05, tilt: tilt,
+                                                    tiltDirection: 0.3, fill: 0.8, lifts: lifts)
+        return (photo, plan, template)
     }
 
     /// Largest distance of a located box corner from the truth, in box heights; over the

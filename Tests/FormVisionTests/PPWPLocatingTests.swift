@@ -16,24 +16,12 @@ import Testing
                       megapixels: Double = 3, lifts: [PhotoPlan.Lift] = [], cover: [Rect] = [],
                       strokes: [(Point, Point)] = []) throws -> (Image, PhotoPlan, FormTemplate) {
         let template = set.pages.first { $0.page == page }!
-        var g = SeededGenerator(seed: seed)
-        let simulator = PhotoSimulator()
-        var plan = simulator.plan(level: level, pageSize: template.pageSize, megapixels: megapixels, using: &g)
-        let (homography, lift) = simulator.pose(pageSize: template.pageSize, frame: (plan.width, plan.height), rotation: rotation,
-                                                tilt: tilt, tiltDirection: 0.7, focal: 1.0 * Double(plan.height), fill: 0.85,
-                                                using: &g)
-        plan.pageToPhoto = homography
-        plan.liftVector = lift
-        plan.lifts = lifts
-        simulator.keepInFrame(&plan)
-        let dpi = plan.suggestedDPI
-        var blank = try PageRenderer().render(template, dpi: dpi)
-        let s = PageRenderer.scale(dpi: dpi)
-        for rect in cover {
-            try _Shim.fillPolygon(&blank, rect.scaled(by: s).corners, color: [214, 178, 150])
+        let (photo, plan) = try SimulatedPhoto.make(template, level: level, seed: seed, megapixels: megapixels, rotation: rotation,
+                                                    tilt: tilt, tiltDirection: 0.7, fill: 0.85, lifts: lifts) { page, s in
+            for rect in cover { try _Shim.fillPolygon(&page, rect.scaled(by: s).corners, color: [214, 178, 150]) }
+            for (a, b) in strokes { try _Shim.drawLine(&page, from: a * s, to: b * s, thickness: 0.5 * s, color: [30, 40, 120]) }
         }
-        for (a, b) in strokes { try _Shim.drawLine(&blank, from: a * s, to: b * s, thickness: 0.5 * s, color: [30, 40, 120]) }
-        return (try simulator.render(plan, page: blank, dpi: dpi), plan, template)
+        return (photo, plan, template)
     }
 
     /// The largest distance of a box corner from the truth, in box heights, over located fields.
@@ -159,35 +147,26 @@ import Testing
     /// Page 2 with these bubbles marked: (field, column, digit, how).
     static func photo(_ marks: [(Int, Int, Int, Fill)], level: PhotoLevel, seed: UInt64, megapixels: Double) throws -> Image {
         let template = PPWPLocatingTests.set.pages[0]
-        var g = SeededGenerator(seed: seed)
-        let simulator = PhotoSimulator()
-        var plan = simulator.plan(level: level, pageSize: template.pageSize, megapixels: megapixels, using: &g)
-        let (homography, lift) = simulator.pose(pageSize: template.pageSize, frame: (plan.width, plan.height), rotation: -0.15,
-                                                tilt: 0.35, tiltDirection: 2.0, focal: 1.0 * Double(plan.height), fill: 0.85, using: &g)
-        plan.pageToPhoto = homography
-        plan.liftVector = lift
-        simulator.keepInFrame(&plan)
-        let dpi = plan.suggestedDPI
-        var page = try PageRenderer().render(template, dpi: dpi)
-        let s = PageRenderer.scale(dpi: dpi)
         let pen: [UInt8] = [35, 38, 70]
-        for (f, c, digit, how) in marks {
-            let column = try #require(template.fields[f].bubbles?[c])
-            let centre = column.centers[digit], r = column.radius * 1.05
-            switch how {
-            case .full, .part:
-                // A part fill leaves the upper third of the bubble white.
-                let angles = how == .full ? Array(stride(from: 0.0, through: 2 * .pi, by: .pi / 24))
-                    : Array(stride(from: -0.2, through: .pi + 0.2, by: .pi / 24))
-                try _Shim.fillPolygon(&page, angles.map { (centre + Point(cos($0), sin($0)) * r) * s }, color: pen)
-            case .crossed:
-                for (a, b) in [(Point(-1, -1), Point(1, 1)), (Point(1, -1), Point(-1, 1))] {
-                    try _Shim.drawLine(&page, from: (centre + a * (0.8 * r)) * s, to: (centre + b * (0.8 * r)) * s,
-                                       thickness: 0.35 * s, color: pen)
+        return try SimulatedPhoto.make(template, level: level, seed: seed, megapixels: megapixels, rotation: -0.15, tilt: 0.35,
+                                       tiltDirection: 2.0, fill: 0.85) { page, s in
+            for (f, c, digit, how) in marks {
+                guard let column = template.fields[f].bubbles?[c] else { continue }
+                let centre = column.centers[digit], r = column.radius * 1.05
+                switch how {
+                case .full, .part:
+                    // A part fill leaves the upper third of the bubble white.
+                    let angles = how == .full ? Array(stride(from: 0.0, through: 2 * .pi, by: .pi / 24))
+                        : Array(stride(from: -0.2, through: .pi + 0.2, by: .pi / 24))
+                    try _Shim.fillPolygon(&page, angles.map { (centre + Point(cos($0), sin($0)) * r) * s }, color: pen)
+                case .crossed:
+                    for (a, b) in [(Point(-1, -1), Point(1, 1)), (Point(1, -1), Point(-1, 1))] {
+                        try _Shim.drawLine(&page, from: (centre + a * (0.8 * r)) * s, to: (centre + b * (0.8 * r)) * s,
+                                           thickness: 0.35 * s, color: pen)
+                    }
                 }
             }
-        }
-        return try simulator.render(plan, page: page, dpi: dpi)
+        }.0
     }
 
     @Test(arguments: [(PhotoLevel.scan, UInt64(41), 6.0), (.phone, 42, 8), (.hard, 43, 3)])
