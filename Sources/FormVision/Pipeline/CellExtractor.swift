@@ -125,16 +125,14 @@ public struct CellExtractor: Sendable {
             // The box's inside only, its edges cleaned of line leftovers and neighbours' strokes.
             let (x0, y0, w, h) = Self.pixels(of: inner, in: page.image)
             return cell(from: page.image, x: x0, y: y0, width: w, height: h, field: field, index: index, paper: paper,
-                        paperStride: (0, 0), guide: guide.map { ($0.0 - Point(Double(x0), Double(y0)), $0.1 - Point(Double(x0), Double(y0))) },
-                        guideBand: parameters.guideBand * ppm)
+                        paperStride: (0, 0), guide: guide, guideBand: parameters.guideBand * ppm)
         }
         let (reachX, reachY) = (box.width * parameters.overflowReach, box.height * parameters.overflowReach)
         let area = Rect(x: box.minX - reachX, y: box.minY - reachY, width: box.width + 2 * reachX, height: box.height + 2 * reachY)
         let (x0, y0, w, h) = Self.pixels(of: area, in: page.image)
         guard inner.width >= 4, inner.height >= 4, w >= 4, h >= 4 else { return .empty(field: field, index: index) }
         var (coverage, colour) = coverageMap(page.image, x: x0, y: y0, width: w, height: h, paper: paper, paperStride: (0, 0))
-        clearGuide(&coverage, width: w, height: h, segments: guide.map { ($0.0 - Point(Double(x0), Double(y0)), $0.1 - Point(Double(x0), Double(y0))) },
-                   band: parameters.guideBand * ppm)
+        clearGuide(&coverage, x: x0, y: y0, width: w, height: h, segments: guide, band: parameters.guideBand * ppm)
         let threshold = Float(parameters.inkThreshold)
         let others = allBoxes.filter { $0 != box && $0.overlaps(area) }
         let lines = Self.printedLines(near: area, page: page, shift: located.shift, boxes: [box] + others,
@@ -194,13 +192,14 @@ public struct CellExtractor: Sendable {
     /// Ink coverage of a region against the paper's colour, line leftovers cleared, statistics,
     /// and the normalised 28 × 28 cell. The paper's level of channel c at region pixel (x, y) is
     /// `paper[x · paperStride.x + y · paperStride.y + c]`: strides (0, 0) for one colour, or a
-    /// map with one RGB value per pixel.
+    /// map with one RGB value per pixel. `guide` is a writing guide's segments in the image's
+    /// pixels (`clearGuide`).
     func cell(from image: Image, x x0: Int, y y0: Int, width w: Int, height h: Int, field: String,
               index: Int, noiseFloor: Bool = false, paper: [Double], paperStride: (x: Int, y: Int),
               guide: [(Point, Point)] = [], guideBand: Double = 0) -> CellImage {
         guard w >= 4, h >= 4 else { return .empty(field: field, index: index) }
         var (coverage, colour) = coverageMap(image, x: x0, y: y0, width: w, height: h, paper: paper, paperStride: paperStride)
-        clearGuide(&coverage, width: w, height: h, segments: guide, band: guideBand)
+        clearGuide(&coverage, x: x0, y: y0, width: w, height: h, segments: guide, band: guideBand)
         if noiseFloor { Self.subtractNoiseFloor(&coverage) }
         clearLineFragments(&coverage, width: w, height: h)
         clearEdgeFragments(&coverage, width: w, height: h)
@@ -209,13 +208,15 @@ public struct CellExtractor: Sendable {
     }
 
     /// Clears the faint print of a writing guide: coverage below `guideInk` within `band`
-    /// pixels of its segments (region pixel coordinates, a pixel's centre at +0.5).
-    func clearGuide(_ coverage: inout [Float], width w: Int, height h: Int, segments: [(Point, Point)], band: Double) {
+    /// pixels of its segments, in the image's pixels (a pixel's centre at +0.5); the coverage map
+    /// is the `w` × `h` region at (`x0`, `y0`).
+    func clearGuide(_ coverage: inout [Float], x x0: Int, y y0: Int, width w: Int, height h: Int, segments: [(Point, Point)],
+                    band: Double) {
         guard !segments.isEmpty, band > 0 else { return }
         let faint = Float(parameters.guideInk)
         for y in 0 ..< h {
             for x in 0 ..< w where coverage[y * w + x] > 0 && coverage[y * w + x] < faint {
-                let p = Point(Double(x) + 0.5, Double(y) + 0.5)
+                let p = Point(Double(x0 + x) + 0.5, Double(y0 + y) + 0.5)
                 if segments.contains(where: { Self.distance(p, toSegment: $0.0, $0.1) <= band }) { coverage[y * w + x] = 0 }
             }
         }

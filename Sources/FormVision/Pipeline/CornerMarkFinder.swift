@@ -151,10 +151,10 @@ public struct CornerMarkFinder: Sendable {
         let offsets = zip(source, target).map { (photoToPage.apply($1) ?? Point(.infinity, .infinity)) - $0 }
         let worst = offsets.map(\.length).max() ?? 0
         guard worst > locator.maximumResidualFraction * tag.size, worst <= locator.maximumBend,
-              let spline = ThinPlateSpline(points: source, values: offsets, smoothing: locator.warpSmoothing, unit: 100)
+              let warp = locator.warp(through: source, offsets: offsets, pageSize: page.template.pageSize)
         else { return }
         page.markersBent = true
-        page.warp = PageWarp(pageSize: page.template.pageSize, spacing: locator.warpSpacing) { spline($0) }
+        page.warp = warp
     }
 
     /// Searches one mark within `reach` mm of where `fit` puts it, at each of `patterns`'

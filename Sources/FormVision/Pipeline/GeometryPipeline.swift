@@ -27,7 +27,9 @@ public struct PageGeometry: Sendable {
 /// found on their lines to ask for a retake (`QualityAssessor.Parameters.unlocatedFieldsForRetake`;
 /// one field under correction fluid is not worth it), is also placed through `PageRegistration`; the placement that finds more fields
 /// on their lines is kept (on a tie, the registered one for a bent sheet, the plane for a flat
-/// one). A flat page whose boxes are all found takes the direct path alone.
+/// one). A flat page whose boxes are all found takes the direct path alone. A page with one tag
+/// and corner marks (C.HASIL-PPWP) is placed by `CornerMarkFinder` and always registered, the
+/// registered placement kept on a tie: four marks fit a plane whatever the sheet does between them.
 public struct GeometryPipeline: Sendable {
     public var detector = MarkerDetector()
     public var borderFinder = PageBorderFinder()

@@ -98,16 +98,14 @@ public struct MarkerDetector: Sendable {
         let decimate = max(image.width, image.height) >= parameters.decimateFromLongSide ? parameters.decimate : 1
         guard !parameters.families.isEmpty else { return [] }
         // One pass for every family: the quads are found once and decoded against each.
-        var found = try _Shim.detectAprilTags(
-            image, families: parameters.families, decimate: decimate, sigma: parameters.sigma, refineEdges: true,
-            sharpening: parameters.sharpening, maxHamming: parameters.maxHamming)
+        func detect(decimate: Double) throws(ImageError) -> [_Shim.AprilTagDetection] {
+            try _Shim.detectAprilTags(image, families: parameters.families, decimate: decimate, sigma: parameters.sigma,
+                                      refineEdges: true, sharpening: parameters.sharpening, maxHamming: parameters.maxHamming)
+        }
+        var found = try detect(decimate: decimate)
         // Nothing at all: a page with one small tag (C.HASIL-PPWP) in a coarse photo may have
         // lost it to decimation. One more pass at full resolution, paid only by such photos.
-        if found.isEmpty && decimate > 1 {
-            found = try _Shim.detectAprilTags(
-                image, families: parameters.families, decimate: 1, sigma: parameters.sigma, refineEdges: true,
-                sharpening: parameters.sharpening, maxHamming: parameters.maxHamming)
-        }
+        if found.isEmpty && decimate > 1 { found = try detect(decimate: 1) }
         return found.map { tag in
             DetectedMarker(family: tag.family, id: tag.id, corners: Self.cornerOrder.map { tag.corners[$0] * factor },
                            decisionMargin: tag.decisionMargin, hamming: tag.hamming)

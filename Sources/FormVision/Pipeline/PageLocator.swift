@@ -16,10 +16,6 @@ public struct LocatedPage: Sendable {
     /// The corner marks found, on a page that prints them (`CornerMarkFinder`); empty otherwise.
     public var cornerMarks: [CornerMarkFinder.FoundMark] = []
 
-    /// Whether the page prints corner marks that were not found (hidden, cut off): it was
-    /// placed from the others and must be checked against its print.
-    public var isMissingCornerMarks: Bool { cornerMarks.count < (template.cornerMarks?.count ?? 0) }
-
     /// The page's mapping to the photo: the homography and the warp.
     public var mapping: PageMapping { PageMapping(homography: pageToPhoto, warp: warp) }
 
@@ -65,6 +61,13 @@ public struct PageLocator: Sendable {
         public var warpSpacing = 4.0
 
         public init() {}
+
+        /// The warp of a page seen `offsets` (page mm) away from the plane at `points`: their
+        /// thin-plate spline, on the warp's grid; nil when the points cannot carry one.
+        public func warp(through points: [Point], offsets: [Point], pageSize: FormTemplate.Size) -> PageWarp? {
+            guard let spline = ThinPlateSpline(points: points, values: offsets, smoothing: warpSmoothing, unit: 100) else { return nil }
+            return PageWarp(pageSize: pageSize, spacing: warpSpacing) { spline($0) }
+        }
     }
 
     public var catalog: TemplateCatalog
@@ -189,11 +192,11 @@ public struct PageLocator: Sendable {
             kept.append(marker)
         }
         guard kept.count >= parameters.minimumMarkers,
-              let spline = ThinPlateSpline(points: points, values: values, smoothing: parameters.warpSmoothing, unit: 100)
+              let warp = parameters.warp(through: points, offsets: values, pageSize: template.pageSize)
         else { throw .inconsistentMarkers(template: template.id, error: page.residual) }
         page.markers = kept
         page.markersBent = true
-        page.warp = PageWarp(pageSize: template.pageSize, spacing: parameters.warpSpacing) { spline($0) }
+        page.warp = warp
     }
 
     /// Whether the homography shows the page's front: page and photo both have y pointing down,
